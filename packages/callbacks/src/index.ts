@@ -1,0 +1,1 @@
+export { readMonitor, tfjsMonitorName } from './monitor';

@@ -1,0 +1,2 @@
+/** Node-only callbacks (file system, terminal). */
+export { readMonitor } from './monitor';

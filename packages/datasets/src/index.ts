@@ -1,0 +1,1 @@
+export { toCategorical } from './to-categorical';

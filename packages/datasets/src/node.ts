@@ -1,0 +1,2 @@
+/** Node-only dataset helpers (file system, downloads). */
+export { toCategorical } from './to-categorical';

@@ -1,0 +1,1 @@
+export { topKAccuracy } from './top-k-accuracy';

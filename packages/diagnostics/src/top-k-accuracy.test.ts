@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { topKAccuracy } from './top-k-accuracy';
+
+describe('topKAccuracy', () => {
+  it('computes rank-1 and rank-2 accuracy from indices or one-hot labels without leaks', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const pred = tf.tensor2d([
+      [0.1, 0.7, 0.2],
+      [0.5, 0.3, 0.2],
+      [0.2, 0.3, 0.5],
+    ]);
+    const idx = tf.tensor1d([2, 0, 1], 'int32');
+    expect(topKAccuracy(idx, pred, 1)).toBeCloseTo(1 / 3);
+    expect(topKAccuracy(idx, pred, 2)).toBeCloseTo(1);
+    const onehot = tf.oneHot(idx, 3);
+    expect(topKAccuracy(onehot, pred, 1)).toBeCloseTo(1 / 3);
+    tf.dispose([pred, idx, onehot]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+  it('rejects mismatched inputs', () => {
+    const pred = tf.zeros([2, 3]);
+    expect(() => topKAccuracy(tf.zeros([3]), pred, 1)).toThrow(/yTrue has 3 samples but yPred has 2/);
+    expect(() => topKAccuracy(tf.zeros([2]), pred, 4)).toThrow(/k must be an integer in \[1, 3\]/);
+  });
+});

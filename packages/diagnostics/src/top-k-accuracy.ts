@@ -1,0 +1,31 @@
+import { BetterDLError } from '@betterdl/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Rank-k accuracy: the fraction of samples whose true class is among the k highest scores.
+ * `yTrue` holds class indices [n] or one-hot rows [n, c]; `yPred` holds scores [n, c].
+ */
+export function topKAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, k = 5): number {
+  if (yPred.rank !== 2) {
+    throw new BetterDLError(
+      'SHAPE_MISMATCH',
+      `topKAccuracy: yPred must be [samples, classes], got shape [${yPred.shape}].`,
+    );
+  }
+  const [n, c] = yPred.shape as [number, number];
+  if (yTrue.shape[0] !== n) {
+    throw new BetterDLError(
+      'SHAPE_MISMATCH',
+      `topKAccuracy: yTrue has ${yTrue.shape[0]} samples but yPred has ${n}.`,
+    );
+  }
+  if (!Number.isInteger(k) || k < 1 || k > c) {
+    throw new BetterDLError('INVALID_ARGUMENT', `topKAccuracy: k must be an integer in [1, ${c}], got ${k}.`);
+  }
+  return tf.tidy(() => {
+    const labels = yTrue.rank === 2 ? tf.argMax(yTrue, 1) : tf.cast(yTrue, 'int32');
+    const { indices } = tf.topk(yPred, k);
+    const match = tf.any(tf.equal(indices, tf.expandDims(labels, 1)), 1);
+    return tf.mean(tf.cast(match, 'float32')).dataSync()[0] as number;
+  });
+}

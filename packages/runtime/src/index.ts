@@ -1,0 +1,13 @@
+export type { CudaProbe } from './cuda';
+export { detectCudaDevice } from './cuda';
+export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';
+export { checkSingleTfjs } from './duplicate-tfjs';
+export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';
+export { BetterDLError, check, isBetterDLError } from './errors';
+export type { BackendChoice, RuntimeInfo, RuntimeOptions, SkippedBackend } from './init-runtime';
+export { initRuntime } from './init-runtime';
+export type { TensorLeakReport } from './memory';
+export { assertNoLeaks, trackTensors } from './memory';
+export { isNode } from './platform';
+export type { RandomSource } from './seed';
+export { createRandom, getSeed, setSeed } from './seed';

@@ -1,0 +1,265 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { detectCudaDevice } from './cuda';
+import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
+import { BetterDLError, check } from './errors';
+import { describeImportFailure, env, importOptional, isNode } from './platform';
+import { setSeed } from './seed';
+
+/** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | (string & {});
+
+/** Options of {@link initRuntime}. */
+export interface RuntimeOptions {
+  /**
+   * Which backend to use. `'auto'` tries `@tensorflow/tfjs-node-gpu` (only with a usable CUDA device),
+   * `@tensorflow/tfjs-node`, `@tensorflow/tfjs-backend-wasm`, then `cpu`. A named backend that cannot load
+   * is an error that says how to install it, never a silent fallback. Defaults to the environment variable
+   * `BETTERDL_BACKEND`, else `'auto'`.
+   */
+  backend?: BackendChoice;
+  /** Seed every unseeded random draw (see `setSeed`). Defaults to no seeding. */
+  seed?: number;
+  /** Print a one-line summary of the choice (and what was skipped) with `console.info`. Defaults to `true`. */
+  verbose?: boolean;
+  /** wasm only: number of threads for the multi-threaded build, where the platform allows it. Defaults to tfjs's choice. */
+  threads?: number;
+  /** Throw when two copies or versions of tfjs-core are loaded (instead of reporting them). Defaults to `false`. */
+  strictSingleTfjs?: boolean;
+}
+
+/** A backend candidate that `auto` skipped, and why. */
+export interface SkippedBackend {
+  /** The tfjs backend name (`'tensorflow'`, `'wasm'`, ...). */
+  backend: string;
+  /** The npm package that provides it. */
+  package: string;
+  /** Why it was skipped: not installed, failed to load (with the error), no CUDA device, ... */
+  reason: string;
+}
+
+/** What {@link initRuntime} chose and why. */
+export interface RuntimeInfo {
+  /** The active tfjs backend name. */
+  backend: string;
+  /** The npm package that provides it. */
+  package: string;
+  /** True for the libtensorflow bindings (tfjs-node / tfjs-node-gpu). */
+  native: boolean;
+  /** True when computing on a GPU. */
+  gpu: boolean;
+  /** wasm: whether the SIMD build runs. */
+  simd?: boolean;
+  /** wasm: threads in use. */
+  threads?: number;
+  /** Versions of the tfjs packages in use. */
+  versions: { core: string; layers?: string; backend?: string };
+  /** Candidates tried before the chosen one, with reasons. */
+  skipped: SkippedBackend[];
+  /** The seed applied, if any. */
+  seed: number | null;
+  /** Result of the single-tfjs check. */
+  tfjs: TfjsDuplicateReport;
+  /** The one-line summary printed when verbose. */
+  summary: string;
+}
+
+interface Candidate {
+  backend: string;
+  package: string;
+  native: boolean;
+  gpu: boolean;
+  install: string;
+}
+
+const NODE_GPU: Candidate = {
+  backend: 'tensorflow',
+  package: '@tensorflow/tfjs-node-gpu',
+  native: true,
+  gpu: true,
+  install: 'npm i @tensorflow/tfjs-node-gpu (needs CUDA and cuDNN)',
+};
+const NODE: Candidate = {
+  backend: 'tensorflow',
+  package: '@tensorflow/tfjs-node',
+  native: true,
+  gpu: false,
+  install: 'npm i @tensorflow/tfjs-node',
+};
+const WASM: Candidate = {
+  backend: 'wasm',
+  package: '@tensorflow/tfjs-backend-wasm',
+  native: false,
+  gpu: false,
+  install: 'npm i @tensorflow/tfjs-backend-wasm',
+};
+const CPU: Candidate = {
+  backend: 'cpu',
+  package: '@tensorflow/tfjs-backend-cpu',
+  native: false,
+  gpu: false,
+  install: 'npm i @tensorflow/tfjs-backend-cpu',
+};
+
+const CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** Load a candidate's package and make its backend active; returns null on success or the reason. */
+async function tryCandidate(c: Candidate, threads?: number): Promise<string | null> {
+  if (c.native && !isNode()) return 'not available in a browser';
+  if (c.gpu) {
+    const cuda = await detectCudaDevice();
+    if (!cuda.usable) return cuda.reason;
+  }
+  if (!tf.findBackendFactory(c.backend) || c.native) {
+    try {
+      const mod = await loadBackendPackage(c.package);
+      if (c.backend === 'wasm' && threads !== undefined) {
+        (mod as { setThreadsCount?: (n: number) => void }).setThreadsCount?.(threads);
+      }
+    } catch (err) {
+      return describeImportFailure(err, c.package).detail;
+    }
+  }
+  if (!tf.findBackendFactory(c.backend))
+    return `${c.package} loaded but registered no '${c.backend}' backend`;
+  try {
+    const ok = await tf.setBackend(c.backend);
+    if (!ok) return `the '${c.backend}' backend failed to initialise`;
+    await tf.ready();
+  } catch (err) {
+    return `the '${c.backend}' backend failed to initialise: ${(err as Error).message}`;
+  }
+  return null;
+}
+
+/** The bundled backends are imported with literal names so bundlers include them; native ones are not. */
+function loadBackendPackage(pkg: string): Promise<unknown> {
+  if (pkg === WASM.package) return import('@tensorflow/tfjs-backend-wasm');
+  if (pkg === CPU.package) return import('@tensorflow/tfjs-backend-cpu');
+  return importOptional(pkg);
+}
+
+function candidatesFor(choice: string): Candidate[] {
+  switch (choice) {
+    case 'auto':
+      return [NODE_GPU, NODE, WASM, CPU];
+    case 'tensorflow':
+      return [NODE_GPU, NODE];
+    case 'wasm':
+      return [WASM];
+    case 'cpu':
+      return [CPU];
+    default:
+      return [
+        {
+          backend: choice,
+          package: `the package that registers '${choice}'`,
+          native: false,
+          gpu: false,
+          install: `import the package that provides the '${choice}' backend before initRuntime()`,
+        },
+      ];
+  }
+}
+
+/**
+ * Selects and activates the fastest tfjs backend available, optionally seeds the run, and checks that
+ * one tfjs-core is shared by everything. Importing this package does nothing; calling this does the work.
+ *
+ * @example
+ * const info = await initRuntime({ seed: 42 });
+ * console.log(info.backend, info.skipped);
+ */
+export async function initRuntime(options: RuntimeOptions = {}): Promise<RuntimeInfo> {
+  const choice = (options.backend ?? env('BETTERDL_BACKEND') ?? 'auto').trim();
+  check(choice.length > 0, `initRuntime: backend is empty. Use one of ${CHOICES.join(', ')}.`);
+  if (options.threads !== undefined) {
+    check(
+      Number.isInteger(options.threads) && options.threads >= 1,
+      `initRuntime: threads must be a positive integer, got ${options.threads}.`,
+    );
+  }
+  if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
+    throw new BetterDLError(
+      'INVALID_ARGUMENT',
+      `initRuntime: unknown backend '${choice}'. Use one of ${CHOICES.join(', ')}, or import the package that ` +
+        `registers '${choice}' first (registered now: ${Object.keys(tf.engine().registryFactory).join(', ') || 'none'}).`,
+    );
+  }
+  const skipped: SkippedBackend[] = [];
+  let chosen: Candidate | undefined;
+  for (const c of candidatesFor(choice)) {
+    const reason = await tryCandidate(c, options.threads);
+    if (reason === null) {
+      chosen = c;
+      break;
+    }
+    skipped.push({ backend: c.backend, package: c.package, reason });
+  }
+  if (!chosen) {
+    const tried = skipped.map((s) => `${s.package}: ${s.reason}`).join('; ');
+    const install = candidatesFor(choice)
+      .map((c) => c.install)
+      .join(' or ');
+    throw new BetterDLError(
+      'BACKEND_UNAVAILABLE',
+      `initRuntime: backend '${choice}' is not available (${tried}). Fix: ${install}, or use backend 'auto'.`,
+    );
+  }
+  if (options.seed !== undefined) setSeed(options.seed);
+  const tfjs = await checkSingleTfjs();
+  if (tfjs.duplicated && options.strictSingleTfjs) {
+    throw new BetterDLError(
+      'DUPLICATE_TFJS',
+      `initRuntime: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`,
+    );
+  }
+  const info = await describe(chosen, skipped, options, tfjs);
+  if (options.verbose ?? true) console.info(info.summary);
+  if (tfjs.duplicated) console.warn(`betterdl: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`);
+  return info;
+}
+
+async function describe(
+  c: Candidate,
+  skipped: SkippedBackend[],
+  options: RuntimeOptions,
+  tfjs: TfjsDuplicateReport,
+): Promise<RuntimeInfo> {
+  const versions: RuntimeInfo['versions'] = { core: tf.version_core };
+  try {
+    versions.layers = (
+      await importOptional<{ version_layers: string }>('@tensorflow/tfjs-layers')
+    ).version_layers;
+  } catch {
+    // tfjs-layers is optional for the runtime
+  }
+  const info: RuntimeInfo = {
+    backend: c.backend,
+    package: c.package,
+    native: c.native,
+    gpu: c.gpu,
+    versions,
+    skipped,
+    seed: options.seed ?? null,
+    tfjs,
+    summary: '',
+  };
+  let detail = '';
+  if (c.backend === 'wasm') {
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as {
+      version_wasm: string;
+      getThreadsCount(): number;
+    };
+    versions.backend = wasm.version_wasm;
+    info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    info.threads = wasm.getThreadsCount();
+    detail = ` (${info.simd ? 'SIMD' : 'no SIMD'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+  }
+  const why = skipped.map((s) => `${s.package.replace('@tensorflow/', '')} ${s.reason}`);
+  const hint = skipped.some((s) => s.package === NODE.package && s.reason === 'not installed')
+    ? ` — ${NODE.install} for native speed`
+    : '';
+  const seed = info.seed === null ? '' : `; seed ${info.seed}`;
+  info.summary = `betterdl: ${c.backend} backend${detail}${seed}${why.length ? `; ${why.join('; ')}${hint}` : ''}`;
+  return info;
+}

@@ -1,0 +1,2 @@
+export type { RecommendStrategyArgs, StrategyAdvice } from './recommend-strategy';
+export { recommendStrategy } from './recommend-strategy';
