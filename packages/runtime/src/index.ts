@@ -10,4 +10,4 @@ export type { TensorLeakReport } from './memory';
 export { assertNoLeaks, trackTensors } from './memory';
 export { isNode } from './platform';
 export type { RandomSource } from './seed';
-export { createRandom, getSeed, setSeed } from './seed';
+export { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';

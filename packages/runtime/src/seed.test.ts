@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initRuntime } from './init-runtime';
-import { createRandom, getSeed, setSeed } from './seed';
+import { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';
 
 async function lossHistory(seed: number): Promise<number[]> {
   setSeed(seed);
@@ -41,6 +41,20 @@ describe('setSeed', () => {
     expect(mean).toBeLessThan(0.52);
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...xs)).toBeLessThan(1);
+  });
+
+  it('saves and restores the generator state so a resumed run draws what the uninterrupted one did', () => {
+    setSeed(9);
+    Math.random();
+    const saved = getRandomState();
+    expect(saved?.seed).toBe(9);
+    const expected = [Math.random(), Math.random(), Math.random()];
+    setSeed(1);
+    setRandomState(saved!);
+    expect([Math.random(), Math.random(), Math.random()]).toEqual(expected);
+    setSeed(null);
+    expect(getRandomState()).toBeNull();
+    expect(() => createRandom(1).setState([1, 2])).toThrow(/four 32-bit words/);
   });
 
   for (const backend of ['cpu', 'wasm']) {
