@@ -6,6 +6,13 @@ export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';
 export { BetterDLError, check, isBetterDLError } from './errors';
 export type { BackendChoice, RuntimeInfo, RuntimeOptions, SkippedBackend } from './init-runtime';
 export { initRuntime } from './init-runtime';
+export type { KernelFix } from './kernels/kernel-fixes';
+export {
+  appliedWasmKernelFixes,
+  applyWasmKernelFixes,
+  listWasmKernelFixes,
+  removeWasmKernelFixes,
+} from './kernels/kernel-fixes';
 export type { TensorLeakReport } from './memory';
 export { assertNoLeaks, trackTensors } from './memory';
 export { isNode } from './platform';
