@@ -1,2 +1,2 @@
-/** Node-only callbacks (file system, terminal). */
-export { readMonitor } from './monitor';
+/** Node-only callbacks (file system, terminal), plus everything from the main entry. */
+export * from './index';
