@@ -5,6 +5,7 @@ import {
   depthwiseBackpropFilter,
   depthwiseBackpropInput,
 } from './conv-backprop';
+import { gatherV2 } from './gather';
 import { batchMatMul, fusedMatMul } from './mat-mul';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { rememberOriginal } from './wasm-ops';
@@ -59,6 +60,12 @@ const FIXES: FixDef[] = [
     kind: 'added',
     why: 'XNNPACK depthwise conv of the spread gradient',
     kernelFunc: depthwiseBackpropInput,
+  },
+  {
+    kernel: 'GatherV2',
+    kind: 'replaced',
+    why: 'whole-slice copies (batch selection in fit)',
+    kernelFunc: gatherV2,
   },
   { kernel: 'UnsortedSegmentSum', kind: 'added', why: 'one ScatterNd', kernelFunc: unsortedSegmentSum },
 ];

@@ -82,10 +82,16 @@ export class WasmOps {
     return xs.length === 1 ? (xs[0] as TensorInfo) : this.run('Concat', xs as never, { axis: 0 });
   }
 
+  /** A new, uninitialised tensor (freed with the intermediates unless kept). */
+  output(shape: number[], dtype: string): TensorInfo {
+    const out = this.backend.makeOutput(shape, dtype);
+    this.temps.push(out);
+    return out;
+  }
+
   /** A new int32 tensor holding `values`. */
   int32(values: ArrayLike<number>, shape: number[]): TensorInfo {
-    const out = this.backend.makeOutput(shape, 'int32');
-    this.temps.push(out);
+    const out = this.output(shape, 'int32');
     this.backend.typedArrayFromHeap(out).set(values);
     return out;
   }
