@@ -1,2 +1,18 @@
+export type { AttachHeadArgs } from './attach-head';
+export { attachHead, headLayersOf } from './attach-head';
+export type { BatchSource, ExtractFeaturesArgs } from './extract-features';
+export { extractFeatures } from './extract-features';
+export type { FeatureExtractorArgs } from './feature-extractor';
+export { featureExtractor } from './feature-extractor';
+export type { FineTuneArgs, FineTuneData, FineTunePhase, FineTuneResult, FitCallback } from './fine-tune';
+export { fineTune } from './fine-tune';
+export type { FreezeOptions, FreezeResult } from './freeze';
+export { freeze, syncTrainable, trainableState, unfreeze } from './freeze';
+export type { LoadPretrainedArgs, PretrainedSource } from './load-pretrained';
+export { loadPretrained } from './load-pretrained';
 export type { RecommendStrategyArgs, StrategyAdvice } from './recommend-strategy';
 export { recommendStrategy } from './recommend-strategy';
+export type { Layer, LayerEntry, LayerSelector } from './select-layers';
+export { leafLayers, selectLayers, walkLayers } from './select-layers';
+export type { SoftmaxRegressionArgs, SoftmaxRegressionResult } from './softmax-regression';
+export { softmaxRegression } from './softmax-regression';

@@ -1,0 +1,124 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+interface Internals {
+  model?: Internals;
+  collectedTrainableWeights?: tfl.LayerVariable[] | null;
+  isOptimizerOwned?: boolean;
+  trainableWeights: tfl.LayerVariable[];
+  optimizer?: unknown;
+}
+
+/** The model whose `fit` does the work: a Sequential delegates to an inner functional model. */
+function engine(model: tfl.LayersModel): Internals {
+  const m = model as unknown as Internals;
+  return m.model && typeof m.model === 'object' && 'trainableWeights' in m.model ? m.model : m;
+}
+
+/** True when `model.compile()` has been called. */
+export function isCompiled(model: tfl.LayersModel): boolean {
+  return (model as unknown as Internals).optimizer != null;
+}
+
+/**
+ * True when the model was compiled with a different set of trainable weights than it has now. tfjs fixes
+ * the list of weights it trains at `compile()`, so a layer unfrozen after compiling would silently stay
+ * frozen.
+ */
+export function isTrainableStale(model: tfl.LayersModel): boolean {
+  if (!isCompiled(model)) return false;
+  const collected = engine(model).collectedTrainableWeights;
+  if (collected == null) return false;
+  const now = model.trainableWeights;
+  if (now.length !== collected.length) return true;
+  const ids = new Set(collected.map((w) => w.id));
+  return now.some((w) => !ids.has(w.id));
+}
+
+interface SlotEntry {
+  originalName: string;
+  variable: { dispose(): void };
+}
+
+function isSlotArray(v: unknown): v is Array<SlotEntry | undefined> {
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((e) => e == null || (typeof e === 'object' && 'originalName' in e && 'variable' in e))
+  );
+}
+
+/**
+ * tfjs optimizers keep their per-weight state (Adam's moments, momentum, ...) in arrays indexed by the
+ * position of the weight in the list being trained, not by the weight. When that list changes, the state
+ * must move with its weight, or it is applied to the wrong one (or fails to broadcast). Re-index it by the
+ * weight's name; state of weights that no longer train is disposed.
+ */
+function reindexOptimizerState(optimizer: object, variableNames: string[]): void {
+  const slots = optimizer as Record<string, unknown>;
+  for (const key of Object.keys(slots)) {
+    const arr = slots[key];
+    if (!isSlotArray(arr)) continue;
+    const byVariable = new Map<string, SlotEntry>();
+    for (const e of arr) if (e) byVariable.set(e.originalName.slice(0, e.originalName.lastIndexOf('/')), e);
+    const keep = new Set(variableNames);
+    for (const [name, e] of byVariable) if (!keep.has(name)) e.variable.dispose();
+    slots[key] = variableNames.map((name) => byVariable.get(name));
+  }
+}
+
+/**
+ * Compiles `model` again with the optimizer (same instance: its state such as Adam's moments is kept and
+ * re-indexed to the new list of trainable weights), loss and metrics it was compiled with, and keeps the
+ * model's ownership of that optimizer.
+ */
+export function recompile(model: tfl.LayersModel): void {
+  const inner = engine(model);
+  const owned = inner.isOptimizerOwned === true;
+  reindexOptimizerState(
+    model.optimizer,
+    model.trainableWeights.map((w) => (w.read() as unknown as { name: string }).name),
+  );
+  model.compile({ optimizer: model.optimizer, loss: model.loss, metrics: model.metrics });
+  inner.isOptimizerOwned = owned;
+  (model as unknown as Internals).isOptimizerOwned = owned;
+}
+
+/** True when the model disposes its optimizer with itself (it was compiled from an optimizer name). */
+export function ownsOptimizer(model: tfl.LayersModel): boolean {
+  return isCompiled(model) && engine(model).isOptimizerOwned === true;
+}
+
+/** Hands ownership of the compiled optimizer to the model, so that `model.dispose()` disposes it. */
+export function giveOptimizerToModel(model: tfl.LayersModel): void {
+  engine(model).isOptimizerOwned = true;
+  (model as unknown as Internals).isOptimizerOwned = true;
+}
+
+const related = new Set<WeakRef<tfl.LayersModel>>();
+
+/** Remembers a model that shares layers with others, so that freezing one keeps the others compiled right. */
+export function registerSharingModel(model: tfl.LayersModel): void {
+  related.add(new WeakRef(model));
+}
+
+/** Recompiles every registered, still-alive, compiled model whose trainable weights went stale. */
+export function syncRegisteredModels(except?: tfl.LayersModel): tfl.LayersModel[] {
+  const done: tfl.LayersModel[] = [];
+  for (const ref of related) {
+    const m = ref.deref();
+    if (m === undefined) {
+      related.delete(ref);
+      continue;
+    }
+    if (m === except) continue;
+    try {
+      if (isTrainableStale(m)) {
+        recompile(m);
+        done.push(m);
+      }
+    } catch {
+      related.delete(ref); // a disposed model cannot be recompiled and will not train again
+    }
+  }
+  return done;
+}
