@@ -1,2 +1,52 @@
-/** Node-only callbacks (file system, terminal), plus everything from the main entry. */
-export * from './index';
+/**
+ * `@betterdl/callbacks/node`: everything from the main entry, plus the Node-only pieces (file system,
+ * terminal). Its `modelCheckpoint` also writes `file://` URLs and plain paths, atomically.
+ */
+
+export type { BackupAndRestoreArgs } from './backup-and-restore';
+export { BackupAndRestore, backupAndRestore, fitWithBackup } from './backup-and-restore';
+export type { CSVLoggerArgs } from './csv-logger';
+export { CSVLogger, csvLogger } from './csv-logger';
+export { fileSystemHandler, loadCheckpoint, loadWeights } from './file-io';
+export type {
+  CyclicalOptions,
+  EarlyStoppingArgs,
+  EpochSchedule,
+  HostTensor,
+  LearningRateSchedule,
+  LearningRateSchedulerArgs,
+  ModelCheckpointArgs,
+  MonitorMode,
+  OneCycleOptions,
+  OptimizerState,
+  ReduceLROnPlateauArgs,
+  SaveTarget,
+  TargetResolver,
+  TemplateField,
+  TerminateOnNaNArgs,
+} from './index';
+export {
+  captureOptimizerState,
+  EarlyStopping,
+  earlyStopping,
+  fillTemplate,
+  formatValue,
+  getLearningRate,
+  LearningRateScheduler,
+  learningRateScheduler,
+  ModelCheckpoint,
+  parseTemplate,
+  ReduceLROnPlateau,
+  readMonitor,
+  reduceLROnPlateau,
+  resolveLogs,
+  restoreOptimizerState,
+  StepScheduler,
+  schedules,
+  setLearningRate,
+  stepScheduler,
+  TerminateOnNaN,
+  terminateOnNaN,
+  tfjsMonitorName,
+} from './index';
+export { modelCheckpoint } from './node-model-checkpoint';

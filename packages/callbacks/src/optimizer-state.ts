@@ -90,10 +90,12 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Opti
     const per = state.slots.length / 2;
     ADAMAX_SLOTS.forEach((field, k) => {
       tf.dispose(((o[field] as Slot[] | undefined) ?? []).map((s) => s.variable));
-      o[field] = state.slots.slice(k * per, (k + 1) * per).map((s) => ({
-        originalName: s.name,
-        variable: tf.variable(tf.tensor(s.values, s.shape, s.dtype), false),
-      }));
+      o[field] = state.slots.slice(k * per, (k + 1) * per).map((s) => {
+        const init = tf.tensor(s.values, s.shape, s.dtype);
+        const variable = tf.variable(init, false);
+        init.dispose();
+        return { originalName: s.name, variable };
+      });
     });
     o.iterations_ = state.iterations;
   } else {
