@@ -162,7 +162,10 @@ export async function loadCheckpoint(pathOrUrl: string): Promise<tfl.LayersModel
   return tfl.loadLayersModel(fileSystemHandler(pathOrUrl));
 }
 
-/** Loads weights saved with `saveWeightsOnly` (or a full checkpoint's weights) into `model`, by weight name. */
+/**
+ * Loads weights saved with `saveWeightsOnly` (or a full checkpoint's weights) into `model`: by weight name, or,
+ * when the names differ (the same architecture built again), by order with matching shapes.
+ */
 export async function loadWeights(model: tfl.LayersModel, pathOrUrl: string): Promise<void> {
   const artifacts = await fileSystemHandler(pathOrUrl).load?.();
   if (!artifacts?.weightSpecs || !artifacts.weightData) {
@@ -170,15 +173,23 @@ export async function loadWeights(model: tfl.LayersModel, pathOrUrl: string): Pr
   }
   const named = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
   const byName = new Map(Object.entries(named));
-  const missing = model.weights.filter((w) => !byName.has(w.originalName)).map((w) => w.originalName);
-  if (missing.length > 0) {
+  const inOrder = artifacts.weightSpecs.map((s) => named[s.name] as tf.Tensor);
+  const ws = model.weights;
+  let values: tf.Tensor[] | null = null;
+  if (ws.every((w) => byName.has(w.originalName)))
+    values = ws.map((w) => byName.get(w.originalName) as tf.Tensor);
+  else if (inOrder.length === ws.length && ws.every((w, i) => w.shape.join() === inOrder[i]?.shape.join())) {
+    // Like Keras's load_weights: same architecture built afresh (other auto-generated names) → by order.
+    values = inOrder;
+  }
+  if (!values) {
     tf.dispose(Object.values(named));
     throw new BetterDLError(
       'SHAPE_MISMATCH',
-      `loadWeights: the checkpoint has no weights named ${missing.join(', ')}. Build the model exactly as when saving ` +
-        '(layer names included).',
+      `loadWeights: the checkpoint's ${inOrder.length} weights match this model's ${ws.length} neither by name nor by ` +
+        'order and shape. Build the same architecture as when saving.',
     );
   }
-  model.setWeights(model.weights.map((w) => byName.get(w.originalName) as tf.Tensor));
+  model.setWeights(values);
   tf.dispose(Object.values(named));
 }

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initRuntime } from '@betterdl/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { csvLogger } from './csv-logger';
+import { expectNoBatchHooks, tinyModel, toyData } from './fixtures/helpers';
+
+beforeAll(async () => {
+  await initRuntime({ backend: 'cpu', verbose: false });
+});
+const root = mkdtempSync(join(tmpdir(), 'betterdl-csv-'));
+
+describe('csvLogger', () => {
+  it('header epoch + sorted keys, 0-based rows, NA for missing values, written every epoch', async () => {
+    const file = join(root, 'sub', 'log.csv');
+    const cb = csvLogger(file, { separator: ';' });
+    cb.setModel(tinyModel());
+    await cb.onTrainBegin({});
+    await cb.onEpochEnd(0, { val_loss: 0.5, loss: 1, acc: 0.25 });
+    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\n0;0.25;1;0.5\n');
+    await cb.onEpochEnd(1, { loss: 0.5, acc: 0.5 });
+    await cb.onTrainEnd({});
+    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\n0;0.25;1;0.5\n1;0.5;0.5;NA\n');
+  });
+
+  it('append does not repeat the header; without append the file starts afresh; in a real fit', async () => {
+    const { x, y } = toyData();
+    const file = join(root, 'fit.csv');
+    await tinyModel().fit(x, y, {
+      epochs: 2,
+      verbose: 0,
+      validationData: [x, y],
+      callbacks: [csvLogger(file)],
+    });
+    await tinyModel().fit(x, y, {
+      epochs: 1,
+      verbose: 0,
+      validationData: [x, y],
+      callbacks: [csvLogger(file, { append: true })],
+    });
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('epoch,acc,loss,val_acc,val_loss');
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['epoch', '0', '1', '0']);
+    expect(
+      lines.slice(1).every((l) =>
+        l
+          .split(',')
+          .slice(1)
+          .every((v) => Number.isFinite(Number(v))),
+      ),
+    ).toBe(true);
+    await tinyModel().fit(x, y, { epochs: 1, verbose: 0, callbacks: [csvLogger(file)] });
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+    tf.dispose([x, y]);
+  });
+
+  it('validates at construction; defines no batch hooks', () => {
+    expect(() => csvLogger('')).toThrow(/filename is empty/);
+    expect(() => csvLogger(join(root, 'x.csv'), { separator: '' })).toThrow(/separator/);
+    expectNoBatchHooks(csvLogger(join(root, 'y.csv')));
+  });
+});
