@@ -1,1 +1,11 @@
+export type { BlobsDataset, MakeBlobsArgs } from './make-blobs';
+export { makeBlobs } from './make-blobs';
+export type { MakeCirclesArgs } from './make-circles';
+export { makeCircles } from './make-circles';
+export type { MakeMoonsArgs } from './make-moons';
+export { makeMoons } from './make-moons';
+export type { RandomStateLike } from './random-state';
+export { checkRandomState, RandomState } from './random-state';
 export { toCategorical } from './to-categorical';
+export type { ToyDataset } from './toy-dataset';
+export { toyDataset } from './toy-dataset';

@@ -1,2 +1,2 @@
-/** Node-only dataset helpers (file system, downloads). */
-export { toCategorical } from './to-categorical';
+/** Node-only dataset helpers (file system, downloads), plus everything from the main entry. */
+export * from './index';
