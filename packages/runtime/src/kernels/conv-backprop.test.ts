@@ -28,6 +28,20 @@ const convCases: { x: number[]; f: number[]; strides: number | [number, number];
     ],
   },
   { x: [2, 7, 7, 16], f: [1, 1, 16, 8], strides: 2, pad: 'valid' },
+  // 4+ input channels: the filter gradient is computed as a convolution.
+  { x: [2, 9, 10, 5], f: [3, 3, 5, 4], strides: 2, pad: 'same' },
+  { x: [2, 10, 11, 6], f: [2, 3, 6, 3], strides: [2, 3], pad: 'valid' },
+  {
+    x: [3, 8, 7, 4],
+    f: [3, 2, 4, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 describe('Conv2D backprop kernels on wasm', () => {

@@ -1,4 +1,4 @@
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
 import { type ConvAttrs, canSpread, convInfo, patchRows, spreadAndPad, toNhwcShape } from './conv-geometry';
 import { type WasmOps, withOps } from './wasm-ops';
@@ -6,10 +6,13 @@ import { type WasmOps, withOps } from './wasm-ops';
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
+/** Below this many input channels the filter gradient uses patches + one product, else a convolution. */
+const FEW_CHANNELS = 4;
+
 /**
- * `Conv2DBackpropFilter` (missing from stock wasm): the filter gradient as ONE untransposed XNNPACK product
- * `patches [fh·fw·inC, P] × dy [P, outC]`, P = batch · outHeight · outWidth, which lands directly in the
- * `[fh, fw, inC, outC]` filter layout.
+ * `Conv2DBackpropFilter` (missing from stock wasm). With few input channels: ONE untransposed XNNPACK
+ * product `patches [fh·fw·inC, P] × dy [P, outC]`, P = batch · outHeight · outWidth, which lands directly in
+ * the `[fh, fw, inC, outC]` filter layout. Otherwise an XNNPACK convolution (see `filterGradByConv`).
  */
 export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
@@ -21,12 +24,58 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
       dy = ops.transpose(dy, NCHW_TO_NHWC);
     }
     const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
+    // Few input channels: the patch matrix is small and one product beats XNNPACK packing a huge filter.
+    if (info.inChannels >= FEW_CHANNELS) return filterGradByConv(ops, x, dy, info);
     const rows = patchRows(ops, x, info);
     const p = info.batchSize * info.outHeight * info.outWidth;
     const dw = ops.matMul2d(rows, ops.reshape(dy, [p, info.outChannels]));
     return ops.reshape(dw, a.filterShape);
   });
 };
+
+/**
+ * The filter gradient of an NHWC convolution as an XNNPACK convolution itself: with batch and channels
+ * swapped, `x` becomes a `[inC, H, W, batch]` image and `dy` a `[outH, outW, batch, outC]` filter dilated by
+ * the forward stride; the result `[inC, fh, fw, outC]` is the gradient up to a transpose.
+ */
+export function filterGradByConv(
+  ops: WasmOps,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { padInfo, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: fh, filterWidth: fw, inHeight: h, inWidth: w, batchSize: n, inChannels: c } = info;
+  // Rows/columns of x (with its top/left padding) that the forward windows read.
+  const bottom = (oh - 1) * sh + fh - h - padInfo.top;
+  const right = (ow - 1) * sw + fw - w - padInfo.left;
+  let xs = x;
+  if (bottom < 0 || right < 0) {
+    xs = ops.run(
+      'Slice',
+      { x },
+      { begin: [0, 0, 0, 0], size: [n, h + Math.min(0, bottom), w + Math.min(0, right), c] },
+    );
+  }
+  const img = ops.transpose(xs, [3, 1, 2, 0]);
+  const filt = ops.transpose(dy, [1, 2, 0, 3]);
+  const out = ops.run(
+    'Conv2D',
+    { x: img, filter: filt },
+    {
+      strides: 1,
+      dilations: [sh, sw],
+      pad: [
+        [0, 0],
+        [padInfo.top, Math.max(0, bottom)],
+        [padInfo.left, Math.max(0, right)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
+  return ops.transpose(out, [1, 2, 0, 3]);
+}
 
 /** The flipped, in/out-swapped filter whose stride-1 correlation with the spread `dy` gives `dx`. */
 function flippedFilter(ops: WasmOps, filter: TensorInfo, perm: number[]): TensorInfo {

@@ -12,6 +12,7 @@ const FIXED = [
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'MaxPoolGrad',
   'GatherV2',
   'UnsortedSegmentSum',
 ];

@@ -7,6 +7,7 @@ import {
 } from './conv-backprop';
 import { gatherV2 } from './gather';
 import { batchMatMul, fusedMatMul } from './mat-mul';
+import { maxPoolGrad } from './max-pool-grad';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { rememberOriginal } from './wasm-ops';
 
@@ -60,6 +61,12 @@ const FIXES: FixDef[] = [
     kind: 'added',
     why: 'XNNPACK depthwise conv of the spread gradient',
     kernelFunc: depthwiseBackpropInput,
+  },
+  {
+    kernel: 'MaxPoolGrad',
+    kind: 'replaced',
+    why: 'one pass on the heap, first maximum like cpu',
+    kernelFunc: maxPoolGrad,
   },
   {
     kernel: 'GatherV2',
