@@ -22,6 +22,12 @@ export interface ExtractFeaturesArgs {
 }
 
 async function* batchesOf(source: BatchSource): AsyncGenerator<tf.Tensor> {
+  if (source === null || typeof source !== 'object') {
+    throw new BetterDLError(
+      'INVALID_ARGUMENT',
+      'extractFeatures: x must be a tensor, an iterable or async iterable of batch tensors, or a tf.data Dataset of batch tensors.',
+    );
+  }
   if (typeof (source as { iterator?: unknown }).iterator === 'function') {
     const it = await (
       source as { iterator(): Promise<{ next(): Promise<IteratorResult<tf.Tensor>> }> }

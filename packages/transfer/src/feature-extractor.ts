@@ -71,9 +71,13 @@ function findLayer(model: tfl.LayersModel, upTo: string | number | undefined): L
   );
 }
 
-function outputOf(layer: Layer): tfl.SymbolicTensor {
+function outputOf(model: tfl.LayersModel, layer: Layer): tfl.SymbolicTensor {
   try {
-    const out = layer.output;
+    // A layer used in several models (a nested base) has one node per use: take the one of this model.
+    const nodes = (layer as unknown as { inboundNodes: unknown[] }).inboundNodes;
+    const own = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
+    const index = nodes.length > 1 && own ? nodes.findIndex((_, i) => own.has(`${layer.name}_ib-${i}`)) : -1;
+    const out = index >= 0 ? layer.getOutputAt(index) : layer.output;
     if (Array.isArray(out)) {
       throw new Error(`it has ${out.length} outputs`);
     }
@@ -105,7 +109,7 @@ export function featureExtractor(model: tfl.LayersModel, args: FeatureExtractorA
     );
   }
   const layer = findLayer(model, args.upTo);
-  let out = outputOf(layer);
+  let out = outputOf(model, layer);
   const prefix = args.name ?? `${model.name}_features`;
   if (out.shape.length > 2 && pooling !== 'none') {
     const pool =
