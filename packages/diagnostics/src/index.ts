@@ -1,1 +1,12 @@
+export type { AsciiCurvesOptions } from './ascii-curves';
+export { asciiCurves } from './ascii-curves';
+export type { DiagnoseOptions, DiagnoseThresholds, Diagnosis, DiagnosisEvidence, Verdict } from './diagnose';
+export { DEFAULT_THRESHOLDS, diagnose, SUGGESTIONS } from './diagnose';
+export { downsampleIndices } from './downsample';
+export type { CurvePoint, LearningCurvesOptions } from './learning-curves';
+export { curvePoints, learningCurves } from './learning-curves';
+export type { HistoryLike, HistoryRecord, NamedRun, RunsInput } from './runs';
+export { normalizeRuns } from './runs';
+export type { VegaLiteSpec } from './spec';
+export { toSvg } from './to-svg';
 export { topKAccuracy } from './top-k-accuracy';

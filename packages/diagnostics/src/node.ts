@@ -1,2 +1,6 @@
-/** Node-only diagnostics (rendering to files, reports). */
-export { topKAccuracy } from './top-k-accuracy';
+/** Node-only diagnostics: rendering to files, PNG rasterising, HTML reports, TensorBoard event files. */
+export * from './index';
+export type { FigureFormat, SaveFigureOptions } from './save-figure';
+export { saveFigure } from './save-figure';
+export type { PngOptions } from './to-png';
+export { svgToPng } from './to-png';
