@@ -8,6 +8,8 @@ export {
   StepScheduler,
   stepScheduler,
 } from './learning-rate-scheduler';
+export type { LrFinderArgs, LrFinderResult } from './lr-finder';
+export { lrFinder } from './lr-finder';
 export type { ModelCheckpointArgs, TargetResolver } from './model-checkpoint';
 export { ModelCheckpoint, modelCheckpoint } from './model-checkpoint';
 export type { MonitorMode } from './monitor';
@@ -16,6 +18,8 @@ export type { HostTensor, OptimizerState } from './optimizer-state';
 export { captureOptimizerState, restoreOptimizerState } from './optimizer-state';
 export type { TemplateField } from './path-template';
 export { fillTemplate, formatValue, parseTemplate } from './path-template';
+export type { ProgressBarArgs } from './progress-bar';
+export { ProgressBar, progressBar, progressLine } from './progress-bar';
 export type { ReduceLROnPlateauArgs } from './reduce-lr-on-plateau';
 export { ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau';
 export type { SaveTarget } from './save-model';
