@@ -8,7 +8,7 @@
 //   BETTERDL_SEED=<n>     the seed (examples default to 1)
 //   BETTERDL_OUT=<dir>    where to write pictures and result.json (examples default to reports/<name>)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -169,6 +169,17 @@ export function runExample(ex: ExampleInfo, opts: RunOptions = {}): Promise<RunR
   });
 }
 
+/**
+ * Copies the PNG pictures a full (not quick) run wrote into the example's own directory, where its README
+ * shows them and the docs link to them. Returns the file names copied.
+ */
+export function savePictures(ex: ExampleInfo, outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  const pngs = readdirSync(outDir).filter((f) => f.endsWith('.png'));
+  for (const f of pngs) copyFileSync(join(outDir, f), join(ex.dir, f));
+  return pngs;
+}
+
 /** Formats rows as an aligned plain-text table (first row = header). */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -180,10 +191,11 @@ export function table(rows: string[][]): string {
   return [fmt(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(fmt)].join('\n');
 }
 
-const USAGE = `usage: pnpm example <name> [--quick] [--seed N]
+const USAGE = `usage: pnpm example <name> [--quick] [--seed N] [--save-pictures]
        pnpm example --all [--quick] [--seed N]      (CI: pnpm examples:quick)
        pnpm example --list
-<name> is a directory of examples/ (02-batch-size), its number (02) or its slug (batch-size).`;
+<name> is a directory of examples/ (02-batch-size), its number (02) or its slug (batch-size).
+--save-pictures copies the PNGs of a full run into examples/<name>/ (the pictures READMEs and docs show).`;
 
 async function cli(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
@@ -216,6 +228,11 @@ async function cli(argv: string[]): Promise<number> {
     console.log(`\n=== ${ex.name}${quick ? ' (quick)' : ''}`);
     const r = await runExample(ex, { quick, seed });
     console.log(`=== ${ex.name}: ${r.ok ? 'ok' : `FAILED (exit ${r.code})`} in ${r.seconds.toFixed(1)} s`);
+    if (r.ok && flags.has('--save-pictures')) {
+      if (quick)
+        console.log('--save-pictures ignored in quick mode: quick runs are too short to show the lesson');
+      else console.log(`saved ${savePictures(ex, r.outDir).join(', ') || 'no pictures'} to ${ex.dir}`);
+    }
     results.push(r);
   }
   if (chosen.length > 1) {
