@@ -14,12 +14,12 @@ function operand(batch: number[], r: number, c: number, t: boolean, seed: number
 }
 
 const cases: { a: number[]; b: number[]; m: number; k: number; n: number }[] = [
-  { a: [], b: [], m: 7, k: 13, n: 5 },
+  { a: [], b: [], m: 7, k: 13, n: 5 }, // too small to gain: stock kernel
   { a: [], b: [], m: 33, k: 65, n: 17 },
   { a: [3], b: [3], m: 20, k: 30, n: 25 }, // batched, large enough for the per-batch XNNPACK loop
   { a: [3], b: [3], m: 5, k: 7, n: 4 }, // batched, small: stock batched kernel after explicit transposes
-  { a: [4], b: [1], m: 9, k: 31, n: 12 }, // shared b: one tall product
-  { a: [1], b: [3], m: 16, k: 24, n: 20 }, // shared a
+  { a: [4], b: [1], m: 9, k: 31, n: 40 }, // shared b: one tall product
+  { a: [1], b: [3], m: 16, k: 24, n: 40 }, // shared a
   { a: [2, 3], b: [2, 3], m: 17, k: 19, n: 23 },
 ];
 
@@ -42,7 +42,7 @@ describe('BatchMatMul on wasm', () => {
   it('gradients of a batched matMul match cpu', async () => {
     await expectSameOnWasm(() =>
       tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, b, false, true))))([
-        rand([2, 21, 33], 1),
+        rand([2, 41, 33], 1),
         rand([2, 17, 33], 2),
       ]),
     );
@@ -66,14 +66,14 @@ describe('_FusedMatMul on wasm', () => {
       it(`${act.activation} with bias, transposeA ${ta} transposeB ${tb} matches cpu`, async () => {
         await expectSameOnWasm(() =>
           tf.fused.matMul({
-            a: operand([], 19, 37, ta, 1) as tf.Tensor2D,
-            b: operand([], 37, 11, tb, 2) as tf.Tensor2D,
+            a: operand([], 40, 37, ta, 1) as tf.Tensor2D,
+            b: operand([], 37, 30, tb, 2) as tf.Tensor2D,
             transposeA: ta,
             transposeB: tb,
-            bias: rand([11], 3),
+            bias: rand([30], 3),
             activation: act.activation,
             leakyreluAlpha: 'leakyreluAlpha' in act ? act.leakyreluAlpha : undefined,
-            preluActivationWeights: act.activation === 'prelu' ? rand([11], 4) : undefined,
+            preluActivationWeights: act.activation === 'prelu' ? rand([30], 4) : undefined,
           }),
         );
       });

@@ -4,6 +4,22 @@ import { type WasmOps, withOps } from './wasm-ops';
 
 /** Below this many multiply-adds per matrix, one stock batched call beats a loop of XNNPACK calls. */
 const MIN_MACS_PER_BATCH = 4096;
+/** Below this many multiply-adds in all, the stock kernel is as fast as a transpose + XNNPACK call. */
+const MIN_MACS = 32768;
+
+/** Multiply-adds of a (possibly transposed, batched) product; 0 when the shapes do not fit. */
+function macs(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): number {
+  const ra = a.shape.length;
+  const m = a.shape[transposeA ? ra - 1 : ra - 2] as number;
+  const k = a.shape[transposeA ? ra - 2 : ra - 1] as number;
+  const n = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1] as number;
+  return Math.max(size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2))) * m * n * k;
+}
+
+/** The stock kernel, called directly (no extra work for products too small to gain anything). */
+function stock(name: string, args: Parameters<KernelFunc>[0]): TensorInfo {
+  return withOps(args.backend, (ops) => ops.run(name, args.inputs, args.attrs as NamedAttrMap));
+}
 
 function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -24,10 +40,12 @@ function as3d(ops: WasmOps, x: TensorInfo, transposed: boolean): TensorInfo {
  * done explicitly by the wasm Transpose kernel; batches become one tall product when `b` is shared, else a
  * loop of 2-D products.
  */
-export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
+export const batchMatMul: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  if (macs(a, b, transposeA, transposeB) < MIN_MACS) return stock('BatchMatMul', args);
   return withOps(backend, (ops) => {
     const batchA = size(a.shape.slice(0, -2));
     const batchB = size(b.shape.slice(0, -2));
@@ -69,12 +87,15 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
  * activation run in XNNPACK's fast path. Bias, activation, PReLU weights and leaky-ReLU alpha pass through
  * unchanged to the stock kernel.
  */
-export const fusedMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
+export const fusedMatMul: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  if ((!transposeA && !transposeB) || macs(a, b, transposeA, transposeB) < MIN_MACS) {
+    return stock('_FusedMatMul', args);
+  }
   return withOps(backend, (ops) => {
-    if (!transposeA && !transposeB) return ops.run('_FusedMatMul', inputs, attrs as NamedAttrMap);
     const fixed: typeof inputs = { ...inputs };
     fixed.a = transposeA ? ops.transpose(a, [0, 2, 1]) : a;
     fixed.b = transposeB ? ops.transpose(b, [0, 2, 1]) : b;

@@ -1,0 +1,75 @@
+// Fashion-MNIST MLP 784-1000-10 (ReLU, softmax), Adam, batch 128: samples/s and test accuracy after the same
+// epochs, for stock tfjs wasm, tfjs wasm with @betterdl/runtime's kernel fixes, and PyTorch CPU (1 and 2
+// threads). Each variant runs in its own process, one after another, in this one run.
+// `pnpm bench mlp [--train=10000] [--epochs=2]`
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initRuntime, setSeed } from '../packages/runtime/src/index';
+import {
+  childVariant,
+  fashionMnist,
+  printTable,
+  type Row,
+  ratio,
+  report,
+  runTfjsChild,
+  runTorch,
+  save,
+} from './python/harness';
+
+const arg = (name: string, d: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d);
+const TRAIN = arg('train', 10000);
+const EPOCHS = arg('epochs', 2);
+const TEST = 10000;
+
+async function child(variant: string): Promise<void> {
+  await initRuntime({ backend: 'wasm', kernelFixes: variant === 'wasm-fixed', verbose: false });
+  setSeed(0);
+  const tr = fashionMnist('train', TRAIN);
+  const te = fashionMnist('t10k', TEST);
+  const x = tf.tensor2d(tr.x, [tr.n, 784]);
+  const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true, verbose: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  const pred = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(te.x, [te.n, 784])) as tf.Tensor, 1));
+  const p = pred.dataSync();
+  let ok = 0;
+  for (let i = 0; i < te.n; i++) if (p[i] === te.y[i]) ok++;
+  report({ samplesPerSec: (tr.n * EPOCHS) / seconds, testAccuracy: ok / te.n, seconds });
+}
+
+function parent(): void {
+  console.log(
+    `Fashion-MNIST MLP 784-1000-10, Adam, batch 128, ${TRAIN} train samples, ${EPOCHS} epochs, test on ${TEST}`,
+  );
+  const rows: Record<string, Row> = {};
+  const file = new URL(import.meta.url).pathname;
+  const args = [`--train=${TRAIN}`, `--epochs=${EPOCHS}`];
+  rows['tfjs wasm (stock)'] = runTfjsChild(file, 'wasm-stock', args);
+  rows['tfjs wasm + betterdl'] = runTfjsChild(file, 'wasm-fixed', args);
+  rows['PyTorch CPU, 1 thread'] = runTorch('mlp.py', 1, args);
+  rows['PyTorch CPU, 2 threads'] = runTorch('mlp.py', 2, args);
+  const fixed = rows['tfjs wasm + betterdl']?.samplesPerSec;
+  for (const r of Object.values(rows)) r.vsBetterdl = ratio(r.samplesPerSec, fixed);
+  printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
+  const ratios = {
+    betterdlVsStockWasm: ratio(fixed, rows['tfjs wasm (stock)']?.samplesPerSec),
+    betterdlVsTorch1: ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
+    betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
+  };
+  console.log('ratios (samples/s, same run):', JSON.stringify(ratios));
+  save('mlp', { train: TRAIN, epochs: EPOCHS, test: TEST, rows, ratios });
+}
+
+const v = childVariant();
+if (v) await child(v);
+else parent();
