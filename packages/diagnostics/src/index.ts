@@ -1,5 +1,10 @@
 export type { AsciiCurvesOptions } from './ascii-curves';
 export { asciiCurves } from './ascii-curves';
+export type { ClassLabels } from './class-indices';
+export type { ClassificationReport, ClassificationReportOptions, ClassScores } from './classification-report';
+export { classificationReport } from './classification-report';
+export type { ConfusionMatrix, ConfusionMatrixOptions, PlotConfusionMatrixOptions } from './confusion-matrix';
+export { confusionMatrix, plotConfusionMatrix } from './confusion-matrix';
 export type { DiagnoseOptions, DiagnoseThresholds, Diagnosis, DiagnosisEvidence, Verdict } from './diagnose';
 export { DEFAULT_THRESHOLDS, diagnose, SUGGESTIONS } from './diagnose';
 export { downsampleIndices } from './downsample';
@@ -8,5 +13,7 @@ export { curvePoints, learningCurves } from './learning-curves';
 export type { HistoryLike, HistoryRecord, NamedRun, RunsInput } from './runs';
 export { normalizeRuns } from './runs';
 export type { VegaLiteSpec } from './spec';
+export type { LayerSummary, SummaryOptions } from './summary';
+export { summary, summaryRows } from './summary';
 export { toSvg } from './to-svg';
 export { topKAccuracy } from './top-k-accuracy';
