@@ -82,9 +82,45 @@ def rng_fixture():
     return cases
 
 
+def splits_fixture():
+    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+    tts = []
+    labels = [int(v) for v in np.random.RandomState(99).randint(0, 3, size=47)]
+    labels2 = [int(v) for v in np.random.RandomState(98).randint(0, 4, size=200)]
+    for n, kw, strat in [
+        (10, dict(test_size=0.25, random_state=0), None),
+        (101, dict(test_size=0.2, random_state=42), None),
+        (30, dict(test_size=7, random_state=3), None),
+        (20, dict(train_size=0.6, random_state=1), None),
+        (12, dict(test_size=0.5, shuffle=False), None),
+        (47, dict(test_size=0.3, random_state=5), labels),
+        (200, dict(test_size=0.25, random_state=11), labels2),
+        (47, dict(test_size=10, train_size=30, random_state=2), labels),
+    ]:
+        idx = np.arange(n)
+        tr, te = train_test_split(idx, test_size=kw.get("test_size"), train_size=kw.get("train_size"),
+                                  random_state=kw.get("random_state"), shuffle=kw.get("shuffle", True),
+                                  stratify=strat)
+        tts.append({"n": n, "args": {camel(k): v for k, v in kw.items()}, "stratify": strat,
+                    "train": tr.tolist(), "test": te.tolist()})
+    kf = []
+    for n, k, kw in [(10, 3, {}), (23, 5, dict(shuffle=True, random_state=0)), (7, 7, dict(shuffle=True, random_state=4))]:
+        folds = [{"train": a.tolist(), "test": b.tolist()} for a, b in KFold(k, **kw).split(np.zeros(n))]
+        kf.append({"n": n, "k": k, "args": {camel(a): v for a, v in kw.items()}, "folds": folds})
+    skf = []
+    for y, k, kw in [(labels, 3, {}), (labels, 4, dict(shuffle=True, random_state=1)),
+                     ([5, 5, 2, 2, 2, 9, 9, 9, 9, 5, 2, 9], 2, dict(shuffle=True, random_state=0))]:
+        folds = [{"train": a.tolist(), "test": b.tolist()}
+                 for a, b in StratifiedKFold(k, **kw).split(np.zeros(len(y)), y)]
+        skf.append({"y": y, "k": k, "args": {camel(a): v for a, v in kw.items()}, "folds": folds})
+    return [{"trainTestSplit": tts, "kFold": kf, "stratifiedKFold": skf}]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write("random-state", rng_fixture())
+    write("splits", splits_fixture())
 
     circles = [
         dict(n_samples=100, noise=0.1, random_state=0),

@@ -1,3 +1,6 @@
+export type { Fold, KFoldArgs } from './k-fold';
+export { kFold, stratifiedKFold } from './k-fold';
+export type { LabelsLike } from './labels';
 export type { BlobsDataset, MakeBlobsArgs } from './make-blobs';
 export { makeBlobs } from './make-blobs';
 export type { MakeCirclesArgs } from './make-circles';
@@ -6,6 +9,24 @@ export type { MakeMoonsArgs } from './make-moons';
 export { makeMoons } from './make-moons';
 export type { RandomStateLike } from './random-state';
 export { checkRandomState, RandomState } from './random-state';
+export type {
+  MinMaxScalerArgs,
+  ScalerInput,
+  ScalerJSON,
+  StandardScalerArgs,
+} from './scalers';
+export {
+  MaxAbsScaler,
+  MinMaxScaler,
+  maxAbsScaler,
+  minMaxScaler,
+  Scaler,
+  StandardScaler,
+  scalerFromJSON,
+  standardScaler,
+} from './scalers';
 export { toCategorical } from './to-categorical';
 export type { ToyDataset } from './toy-dataset';
 export { toyDataset } from './toy-dataset';
+export type { SplittableData, TrainTestSplit, TrainTestSplitArgs } from './train-test-split';
+export { trainTestSplit } from './train-test-split';
