@@ -16,8 +16,9 @@ describe('featureExtractor', () => {
     expect(featureExtractor(cnn, { upTo: 'pool1' }).outputs[0]?.shape).toEqual([null, 3, 3, 4]);
     expect(featureExtractor(cnn, { upTo: 0 }).outputs[0]?.shape).toEqual([null, 6, 6, 4]);
     expect(featureExtractor(cnn, { upTo: -3 }).outputs[0]?.shape).toEqual([null, 2, 2, 4]);
-    const dense = tinyDenseBase();
-    expect(featureExtractor(dense, { upTo: 'b2' }).outputs[0]?.shape).toEqual([null, 6]);
+    const dense = tinyDenseBase(); // an MLP: b1, b2, drop, old_head
+    expect(featureExtractor(dense).layers.at(-1)?.name).toBe('b2');
+    expect(featureExtractor(dense, { upTo: 'b1' }).outputs[0]?.shape).toEqual([null, 8]);
     cnn.dispose();
     dense.dispose();
   });
@@ -78,7 +79,11 @@ describe('featureExtractor', () => {
     expect(isBetterDLError(err) && err.code).toBe('INVALID_ARGUMENT');
     expect((err as Error).message).toMatch(/no top-level layer named 'conv9'.*conv1, pool1/);
     expect(() => featureExtractor(cnn, { upTo: 5 })).toThrow(/valid indices are -5\.\.4/);
-    expect(() => featureExtractor(dense)).toThrow(/no fully connected head.*Pass \{ upTo/);
+    const conv = tfl.sequential({
+      layers: [tfl.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 })],
+    });
+    expect(() => featureExtractor(conv)).toThrow(/no fully connected head.*Pass \{ upTo/);
+    conv.dispose();
     // @ts-expect-error: runtime guard
     expect(() => featureExtractor(cnn, { pooling: 'sum' })).toThrow(/'none', 'flatten', 'avg' or 'max'/);
     cnn.dispose();

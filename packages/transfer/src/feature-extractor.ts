@@ -8,7 +8,8 @@ export interface FeatureExtractorArgs {
   /**
    * The last layer kept: its name, or its index in `model.layers` (negative counts from the end, so `-2` is
    * the layer before the last). Defaults to the layer just before the trailing run of `Dense`, `Dropout` and
-   * `Activation` layers, i.e. the network without its fully connected head (Keras's `include_top=False`).
+   * `Activation` layers, i.e. the network without its fully connected head (Keras's `include_top=False`);
+   * for a network made only of such layers (an MLP), the last `Dense` layer before the output one.
    */
   upTo?: string | number;
   /**
@@ -31,12 +32,19 @@ const HEAD_CLASSES = new Set([
 ]);
 
 function defaultCut(model: tfl.LayersModel): number {
-  let i = model.layers.length - 1;
-  while (i >= 0 && HEAD_CLASSES.has((model.layers[i] as Layer).getClassName())) i--;
-  if (i < 0 || i === model.layers.length - 1) {
+  const n = model.layers.length;
+  const cls = (i: number) => (model.layers[i] as Layer).getClassName();
+  let i = n - 1;
+  while (i >= 0 && HEAD_CLASSES.has(cls(i))) i--;
+  if (i < 0 && n > 1) {
+    // An all-Dense network (an MLP): its head is the last Dense layer and any Dropout/Activation before it.
+    i = n - 2;
+    while (i >= 0 && cls(i) !== 'Dense') i--;
+  }
+  if (i < 0 || i === n - 1) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',
-      `featureExtractor: model '${model.name}' has no fully connected head to cut off (its last layer is ${model.layers.at(-1)?.getClassName() ?? 'missing'}${i < 0 ? ' and every layer is Dense/Dropout/Activation' : ''}). Pass { upTo: <layer name or index> }.`,
+      `featureExtractor: model '${model.name}' has no fully connected head to cut off (its last layer is ${model.layers.at(-1)?.getClassName() ?? 'missing'}). Pass { upTo: <layer name or index> }.`,
     );
   }
   return i;
