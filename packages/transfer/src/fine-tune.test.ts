@@ -13,52 +13,57 @@ beforeAll(async () => {
 });
 
 describe('fineTune', () => {
-  it('warm-up leaves the base bit-identical and trains the head; phase 2 trains the unfrozen layers; no leaks', async () => {
-    const baseline = tf.memory().numTensors;
-    const cnn = tinyCnn();
-    const model = attachHead(featureExtractor(cnn), { classes: 3, hidden: 6, dropout: 0.2 });
-    const { x, y } = randomData(24, [8, 8, 1], 3);
-    const base = ['conv1', 'conv2'];
-    const start = snapshot(model, [...base, 'head_dense_1', 'head_output']);
-    let afterWarmup: Map<string, Float32Array[]> | undefined;
-    const epochs: string[] = [];
-    const r = await fineTune(
-      model,
-      { x, y, validationSplit: 0.25 },
-      {
-        warmup: {
-          epochs: 3,
-          lr: 0.01,
-          callbacks: [
-            { onTrainEnd: async () => void (afterWarmup = snapshot(model, [...base, 'head_output'])) },
-          ],
+  it.each(['cpu', 'wasm'])(
+    'warm-up leaves the base bit-identical and trains the head; phase 2 trains the unfrozen layers; no leaks (%s)',
+    async (backend) => {
+      await initRuntime({ backend, verbose: false, seed: 11 });
+      const baseline = tf.memory().numTensors;
+      const cnn = tinyCnn();
+      const model = attachHead(featureExtractor(cnn), { classes: 3, hidden: 6, dropout: 0.2 });
+      const { x, y } = randomData(24, [8, 8, 1], 3);
+      const base = ['conv1', 'conv2'];
+      const start = snapshot(model, [...base, 'head_dense_1', 'head_output']);
+      let afterWarmup: Map<string, Float32Array[]> | undefined;
+      const epochs: string[] = [];
+      const r = await fineTune(
+        model,
+        { x, y, validationSplit: 0.25 },
+        {
+          warmup: {
+            epochs: 3,
+            lr: 0.01,
+            callbacks: [
+              { onTrainEnd: async () => void (afterWarmup = snapshot(model, [...base, 'head_output'])) },
+            ],
+          },
+          unfreeze: { layers: 'conv2', epochs: 2, lr: 0.01 },
+          callbacks: [{ onEpochEnd: async (e: number) => void epochs.push(String(e)) }],
+          batchSize: 8,
         },
-        unfreeze: { layers: 'conv2', epochs: 2, lr: 0.01 },
-        callbacks: [{ onEpochEnd: async (e: number) => void epochs.push(String(e)) }],
-        batchSize: 8,
-      },
-    );
-    // Phase 1: base frozen bit for bit, head moved.
-    const warm = afterWarmup as Map<string, Float32Array[]>;
-    for (const name of base) expect(sameSnapshot(start, warm, name)).toBe(true);
-    expect(sameSnapshot(start, warm, 'head_output')).toBe(false);
-    expect(unchanged(model, start, 'head_dense_1')).toBe(false);
-    // Phase 2: conv2 (unfrozen) changed since the warm-up, conv1 (still frozen) did not.
-    expect(unchanged(model, warm, 'conv2')).toBe(false);
-    expect(unchanged(model, warm, 'conv1')).toBe(true);
-    expect(r.frozenDuringWarmup).toEqual(['conv1', 'conv2', 'fc'].filter((n) => n !== 'fc'));
-    expect(r.trainedInPhase2).toEqual(['conv2', 'head_dense_1', 'head_output']);
-    expect(trainableState(model).frozen).toEqual(['conv1']);
-    expect(r.warmup.history.loss).toHaveLength(3);
-    expect(r.warmup.history.val_acc).toHaveLength(3);
-    expect(r.fineTune.history.loss).toHaveLength(2);
-    expect(epochs).toEqual(['0', '1', '2', '0', '1']);
-    expect(model.metricsNames).toEqual(['loss', 'acc']);
-    tf.dispose([x, y]);
-    model.dispose(); // disposes the shared base layers too, and the phase-2 optimizer the model now owns
-    cnn.getLayer('fc').dispose(); // the old head that was cut off is not part of `model`
-    expect(tf.memory().numTensors).toBe(baseline);
-  });
+      );
+      // Phase 1: base frozen bit for bit, head moved.
+      const warm = afterWarmup as Map<string, Float32Array[]>;
+      for (const name of base) expect(sameSnapshot(start, warm, name)).toBe(true);
+      expect(sameSnapshot(start, warm, 'head_output')).toBe(false);
+      expect(unchanged(model, start, 'head_dense_1')).toBe(false);
+      // Phase 2: conv2 (unfrozen) changed since the warm-up, conv1 (still frozen) did not.
+      expect(unchanged(model, warm, 'conv2')).toBe(false);
+      expect(unchanged(model, warm, 'conv1')).toBe(true);
+      expect(r.frozenDuringWarmup).toEqual(['conv1', 'conv2', 'fc'].filter((n) => n !== 'fc'));
+      expect(r.trainedInPhase2).toEqual(['conv2', 'head_dense_1', 'head_output']);
+      expect(trainableState(model).frozen).toEqual(['conv1']);
+      expect(r.warmup.history.loss).toHaveLength(3);
+      expect(r.warmup.history.val_acc).toHaveLength(3);
+      expect(r.fineTune.history.loss).toHaveLength(2);
+      expect(epochs).toEqual(['0', '1', '2', '0', '1']);
+      expect(model.metricsNames).toEqual(['loss', 'acc']);
+      tf.dispose([x, y]);
+      model.dispose(); // disposes the shared base layers too, and the phase-2 optimizer the model now owns
+      cnn.getLayer('fc').dispose(); // the old head that was cut off is not part of `model`
+      expect(tf.memory().numTensors).toBe(baseline);
+      await initRuntime({ backend: 'cpu', verbose: false, seed: 11 });
+    },
+  );
 
   it("needs to know the head of a model that attachHead did not build, and uses the model's compiled loss", async () => {
     const baseline = tf.memory().numTensors;
