@@ -227,7 +227,7 @@ ${figureHtml(run.outDir, result)}
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-td:first-child,th:first-child,td:last-child{text-align:left}figure{margin:0}figure svg,figure img{max-width:100%;height:auto}
+td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}figure{margin:0}figure svg,figure img{max-width:100%;height:auto}
 section{border-top:1px solid #ddd;margin-top:2em}.meta{color:#777;font-size:13px}.bad{color:#b00}pre{background:#f6f6f6;padding:.5em;overflow:auto}
 </style></head><body>
 <h1>Better Deep Learning — the 7-day course in TensorFlow.js</h1>

@@ -52,7 +52,7 @@ const variants = [
     epochs: quick ? 20 : 200,
   },
   {
-    name: 'generalisation problem',
+    name: 'generalisation',
     detail: '30 samples, 500 units',
     build: () => mlp(500),
     optimizer: () => tf.train.adam(),

@@ -87,7 +87,7 @@ const lrs = (histories.ReduceLROnPlateau!.history.lr ?? []) as number[];
 const firstCut = lrs.findIndex((lr) => lr < (lrs[0] ?? 0));
 const takeaway =
   `Final test accuracy ${plain!.test.toFixed(3)} without a schedule and ${rlrp!.test.toFixed(3)} with ReduceLROnPlateau` +
-  `${firstCut >= 0 ? `, which first cut the rate at epoch ${firstCut + 1}` : ', which never cut the rate'}. ` +
+  `${firstCut >= 0 ? `, which first cut the rate after epoch ${firstCut}` : ', which never cut the rate'}. ` +
   `Over the last 50 epochs the test loss moved by ${moveWithout.toFixed(4)} without and ${moveWith.toFixed(4)} with the schedule` +
   `${moveWith < moveWithout / 2 ? ': once the rate is cut, the curves go flat.' : '.'}`;
 console.log(takeaway);
