@@ -1,7 +1,9 @@
 // Checks the documentation: every relative link and image in docs/ and the READMEs points at a file that
 // exists (and, for links into markdown, at a heading that exists); every TypeScript block parses; the blocks
 // in docs/ also type-check against the packages' sources (mark a block ```ts no-check to only parse it).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -218,5 +220,24 @@ describe('the documentation', () => {
     const checked = blocks.filter((b) => b.file.startsWith(docsDir) && !b.noCheck);
     expect(checked.length).toBeGreaterThan(0);
     expect(typeErrors(checked)).toEqual([]);
+  });
+});
+
+describe('the API reference', () => {
+  it('builds with TypeDoc from every package entry point', () => {
+    const out = mkdtempSync(join(tmpdir(), 'betterdl-api-'));
+    try {
+      const bin = join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc');
+      const log = execFileSync(process.execPath, [bin, '--out', out, '--logLevel', 'Error'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(log).not.toMatch(/\[error\]/);
+      for (const pkg of ['runtime', 'callbacks', 'datasets', 'diagnostics', 'transfer']) {
+        expect(existsSync(join(out, 'modules', `_betterdl_${pkg}.html`)), pkg).toBe(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
