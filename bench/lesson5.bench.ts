@@ -1,7 +1,8 @@
 // The lesson-5 model (weight regularisation): make_circles, 2 → Dense(500, relu, l2 0.01) → Dense(1, sigmoid),
 // Adam, 30 training samples in one batch, 70 validation samples evaluated every epoch: milliseconds per epoch
 // for stock tfjs wasm, tfjs wasm with @betterdl/runtime, stock tfjs cpu, and PyTorch CPU (1 and 2 threads),
-// each in its own process in this one run. `pnpm bench lesson5 [--epochs=300]`
+// each in its own process in this one run; best of `--rounds` interleaved runs.
+// `pnpm bench lesson5 [--epochs=300] [--rounds=3]`
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
@@ -16,9 +17,8 @@ import {
   save,
 } from './python/harness';
 
-const arg = (name: string, d: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d);
-const EPOCHS = arg('epochs', 300);
+const EPOCHS = numArg('epochs', 300);
+const ROUNDS = numArg('rounds', 3);
 const WARMUP = 20;
 
 /** Two noisy concentric circles (like scikit-learn's make_circles(100, noise=0.1, factor=0.8)). */
@@ -81,14 +81,20 @@ function parent(): void {
   console.log(
     `lesson 5: 2-500-1 with L2, 30 samples, validation every epoch, ${EPOCHS} timed epochs after ${WARMUP}`,
   );
-  const rows: Record<string, Row> = {};
   const file = new URL(import.meta.url).pathname;
   const args = [`--epochs=${EPOCHS}`];
-  rows['tfjs wasm (stock)'] = runTfjsChild(file, 'wasm-stock', args);
-  rows['tfjs wasm + betterdl'] = runTfjsChild(file, 'wasm-fixed', args);
-  rows['tfjs cpu (stock)'] = runTfjsChild(file, 'cpu-stock', args);
-  rows['PyTorch CPU, 1 thread'] = runTorch('lesson5.py', 1, args);
-  rows['PyTorch CPU, 2 threads'] = runTorch('lesson5.py', 2, args);
+  const rows: Record<string, Row> = bestOf(
+    {
+      'tfjs wasm (stock)': () => runTfjsChild(file, 'wasm-stock', args),
+      'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+      'tfjs cpu (stock)': () => runTfjsChild(file, 'cpu-stock', args),
+      'PyTorch CPU, 1 thread': () => runTorch('lesson5.py', 1, args),
+      'PyTorch CPU, 2 threads': () => runTorch('lesson5.py', 2, args),
+    },
+    ROUNDS,
+    'msPerEpoch',
+    true,
+  );
   const fixed = rows['tfjs wasm + betterdl']?.msPerEpoch;
   // Speed-up relative to betterdl: >1 means that variant is faster.
   for (const r of Object.values(rows)) r.speedVsBetterdl = ratio(fixed, r.msPerEpoch);
@@ -99,7 +105,7 @@ function parent(): void {
     betterdlSpeedVsTorch1: ratio(rows['PyTorch CPU, 1 thread']?.msPerEpoch, fixed),
   };
   console.log('ratios (time per epoch, same run; >1 = betterdl faster):', JSON.stringify(ratios));
-  save('lesson5', { epochs: EPOCHS, rows, ratios });
+  save('lesson5', { epochs: EPOCHS, rounds: ROUNDS, rows, ratios });
 }
 
 const v = childVariant();

@@ -1,7 +1,7 @@
 // Fashion-MNIST MLP 784-1000-10 (ReLU, softmax), Adam, batch 128: samples/s and test accuracy after the same
 // epochs, for stock tfjs wasm, tfjs wasm with @betterdl/runtime's kernel fixes, and PyTorch CPU (1 and 2
 // threads). Each variant runs in its own process, one after another, in this one run.
-// `pnpm bench mlp [--train=10000] [--epochs=2]`
+// Best of `--rounds` interleaved runs per variant. `pnpm bench mlp [--train=10000] [--epochs=2] [--rounds=2]`
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
@@ -17,10 +17,9 @@ import {
   save,
 } from './python/harness';
 
-const arg = (name: string, d: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d);
-const TRAIN = arg('train', 10000);
-const EPOCHS = arg('epochs', 2);
+const TRAIN = numArg('train', 10000);
+const EPOCHS = numArg('epochs', 2);
+const ROUNDS = numArg('rounds', 2);
 const TEST = 10000;
 
 async function child(variant: string): Promise<void> {
@@ -51,13 +50,18 @@ function parent(): void {
   console.log(
     `Fashion-MNIST MLP 784-1000-10, Adam, batch 128, ${TRAIN} train samples, ${EPOCHS} epochs, test on ${TEST}`,
   );
-  const rows: Record<string, Row> = {};
   const file = new URL(import.meta.url).pathname;
   const args = [`--train=${TRAIN}`, `--epochs=${EPOCHS}`];
-  rows['tfjs wasm (stock)'] = runTfjsChild(file, 'wasm-stock', args);
-  rows['tfjs wasm + betterdl'] = runTfjsChild(file, 'wasm-fixed', args);
-  rows['PyTorch CPU, 1 thread'] = runTorch('mlp.py', 1, args);
-  rows['PyTorch CPU, 2 threads'] = runTorch('mlp.py', 2, args);
+  const rows: Record<string, Row> = bestOf(
+    {
+      'tfjs wasm (stock)': () => runTfjsChild(file, 'wasm-stock', args),
+      'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+      'PyTorch CPU, 1 thread': () => runTorch('mlp.py', 1, args),
+      'PyTorch CPU, 2 threads': () => runTorch('mlp.py', 2, args),
+    },
+    ROUNDS,
+    'samplesPerSec',
+  );
   const fixed = rows['tfjs wasm + betterdl']?.samplesPerSec;
   for (const r of Object.values(rows)) r.vsBetterdl = ratio(r.samplesPerSec, fixed);
   printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
@@ -67,7 +71,7 @@ function parent(): void {
     betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
   };
   console.log('ratios (samples/s, same run):', JSON.stringify(ratios));
-  save('mlp', { train: TRAIN, epochs: EPOCHS, test: TEST, rows, ratios });
+  save('mlp', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });
 }
 
 const v = childVariant();

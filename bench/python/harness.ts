@@ -55,6 +55,40 @@ export function runTorch(script: string, threads: number, args: string[] = []): 
   return collect(r.stdout ?? '', r.stderr ?? '', r.status);
 }
 
+/**
+ * Runs every variant `rounds` times, interleaved (A B C, A B C, ...), and keeps each variant's best row by
+ * `key` (higher is better unless `lowerIsBetter`): on a shared machine the best of a few interleaved runs is
+ * the least disturbed one, and interleaving spreads any load evenly over the variants.
+ */
+export function bestOf(
+  variants: Record<string, () => Row>,
+  rounds: number,
+  key: string,
+  lowerIsBetter = false,
+): Record<string, Row> {
+  const best: Record<string, Row> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const row = run();
+      const prev = best[name];
+      const v = row[key];
+      const p = prev?.[key];
+      const better =
+        prev === undefined ||
+        (typeof v === 'number' && (typeof p !== 'number' || (lowerIsBetter ? v < p : v > p)));
+      if (better) best[name] = { ...row, rounds: r + 1 };
+      else if (prev) prev.rounds = r + 1;
+    }
+  }
+  return best;
+}
+
+/** `--name=value` from the command line as a number, else `fallback`. */
+export function numArg(name: string, fallback: number): number {
+  const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return v === undefined ? fallback : Number(v);
+}
+
 /** Prints an aligned table of rows. */
 export function printTable(rows: Record<string, Row>, columns: string[]): void {
   const head = ['variant', ...columns];

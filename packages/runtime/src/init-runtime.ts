@@ -3,6 +3,7 @@ import { detectCudaDevice } from './cuda';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError, check } from './errors';
 import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } from './kernels/kernel-fixes';
+import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { setSeed } from './seed';
 
@@ -22,7 +23,13 @@ export interface RuntimeOptions {
   seed?: number;
   /** Print a one-line summary of the choice (and what was skipped) with `console.info`. Defaults to `true`. */
   verbose?: boolean;
-  /** wasm only: number of threads for the multi-threaded build, where the platform allows it. Defaults to tfjs's choice. */
+  /**
+   * wasm only: threads for the multi-threaded SIMD build. In Node (where stock tfjs never uses threads)
+   * betterdl starts the threaded build itself with exactly this many threads, including the calling one;
+   * it must be set at the first `initRuntime` that starts wasm in the process. In browsers it is passed to
+   * tfjs's `setThreadsCount` (threads need a cross-origin-isolated page). Defaults to 1 in Node and to
+   * tfjs's choice in browsers.
+   */
   threads?: number;
   /**
    * wasm only: register betterdl's kernel fixes — transposed and batched matMul through XNNPACK, and the
@@ -131,6 +138,7 @@ async function tryCandidate(c: Candidate, threads?: number): Promise<string | nu
   }
   if (!tf.findBackendFactory(c.backend))
     return `${c.package} loaded but registered no '${c.backend}' backend`;
+  if (c.backend === 'wasm' && threads !== undefined && isNode()) await useThreadedWasm(threads);
   try {
     const ok = await tf.setBackend(c.backend);
     if (!ok) return `the '${c.backend}' backend failed to initialise`;
@@ -271,7 +279,7 @@ async function describe(
       getThreadsCount(): number;
     };
     versions.backend = wasm.version_wasm;
-    info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     info.threads = wasm.getThreadsCount();
     info.kernelFixes = appliedWasmKernelFixes();
     const fixes = info.kernelFixes.length ? `, ${info.kernelFixes.length} kernel fixes` : ', stock kernels';

@@ -72,9 +72,9 @@ export const batchMatMul: KernelFunc = (args) => {
     } else {
       const parts: TensorInfo[] = [];
       for (let i = 0; i < batch; i++) {
-        const ai = batchA === 1 ? a3 : ops.run('Slice', { x: a3 }, { begin: [i, 0, 0], size: [1, m, k] });
-        const bi = batchB === 1 ? b3 : ops.run('Slice', { x: b3 }, { begin: [i, 0, 0], size: [1, k, n] });
-        parts.push(ops.matMul2d(ops.reshape(ai, [m, k]), ops.reshape(bi, [k, n])));
+        const ai = batchA === 1 ? ops.reshape(a3, [m, k]) : ops.item(a3, i);
+        const bi = batchB === 1 ? ops.reshape(b3, [k, n]) : ops.item(b3, i);
+        parts.push(ops.matMul2d(ai, bi));
       }
       out = ops.concat0(parts);
     }

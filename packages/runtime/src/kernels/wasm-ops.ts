@@ -89,6 +89,15 @@ export class WasmOps {
     return out;
   }
 
+  /** Item `i` of a `[batch, r, c]` tensor as `[r, c]`: one contiguous copy (the Slice kernel is per element). */
+  item(x: TensorInfo, i: number): TensorInfo {
+    const [, r, c] = x.shape as [number, number, number];
+    const out = this.output([r, c], x.dtype);
+    const src = this.backend.typedArrayFromHeap(x);
+    this.backend.typedArrayFromHeap(out).set(src.subarray(i * r * c, (i + 1) * r * c));
+    return out;
+  }
+
   /** A new int32 tensor holding `values`. */
   int32(values: ArrayLike<number>, shape: number[]): TensorInfo {
     const out = this.output(shape, 'int32');
