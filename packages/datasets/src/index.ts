@@ -1,3 +1,7 @@
+export type { IdxArray, IdxDType, ParseIdxOptions } from './idx';
+export { encodeIdx, isGzip, parseIdx } from './idx';
+export type { ImageDatasetOptions, ImageSplit } from './image-dataset';
+export { checkLimit, fashionMnistClasses, imageDataset } from './image-dataset';
 export type { Fold, KFoldArgs } from './k-fold';
 export { kFold, stratifiedKFold } from './k-fold';
 export type { LabelsLike } from './labels';

@@ -1,2 +1,10 @@
-/** Node-only dataset helpers (file system, downloads), plus everything from the main entry. */
+/**
+ * Node-only dataset helpers: MNIST-family loaders, IDX files on disk, downloads into the cache.
+ * Re-exports everything from the main entry.
+ */
+
+export type { DownloadOptions, DownloadProgress } from './download';
+export { consoleProgress, dataHome, downloadFile } from './download';
 export * from './index';
+export type { IdxDatasetSpec, LoadMnistOptions, MnistData } from './load-mnist';
+export { FASHION_MNIST, loadFashionMnist, loadIdxDataset, loadMnist, MNIST, readIdxFile } from './load-mnist';

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { initRuntime, isBetterDLError } from '@betterdl/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DownloadProgress, dataHome, downloadFile } from './download';
+import { encodeIdx } from './idx';
+import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './load-mnist';
+
+const payload = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const hits: Record<string, number> = {};
+const files: Record<string, Uint8Array> = {};
+let server: Server;
+let base: string;
+let tmp: string;
+
+beforeAll(async () => {
+  await initRuntime({ backend: 'cpu', verbose: false });
+  tmp = await mkdtemp(join(tmpdir(), 'betterdl-dl-'));
+  server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    hits[url] = (hits[url] ?? 0) + 1;
+    if (url === '/ok/data.bin') {
+      res.writeHead(200, { 'content-length': payload.length });
+      // Two chunks so that progress is reported more than once.
+      res.write(payload.subarray(0, 100_000));
+      setTimeout(() => res.end(payload.subarray(100_000)), 5);
+    } else if (url === '/flaky/data.bin') {
+      if ((hits[url] as number) <= 2) {
+        res.writeHead(503);
+        res.end('busy');
+      } else res.end(payload);
+    } else if (url === '/short/data.bin') {
+      // A dropped connection: fewer bytes than announced, then the socket closes.
+      res.writeHead(200, { 'content-length': payload.length + 10 });
+      res.write(payload, () => res.socket?.destroy());
+    } else if (url === '/hang/data.bin') {
+      res.writeHead(200, { 'content-length': 10 });
+      res.write('12345');
+    } else if (url === '/wrong/data.bin') {
+      res.end(payload.subarray(1));
+    } else if (url.startsWith('/mnist/') && files[url.slice(7)]) {
+      res.end(files[url.slice(7)]);
+    } else {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('downloadFile', () => {
+  it('streams, checks SHA-256, reports progress and writes atomically', async () => {
+    const dest = join(tmp, 'a', 'data.bin');
+    const seen: DownloadProgress[] = [];
+    const bytes = await downloadFile(`${base}/ok/data.bin`, dest, {
+      sha256: sha(payload),
+      onProgress: (p) => seen.push(p),
+    });
+    expect(sha(bytes)).toBe(sha(payload));
+    expect(sha(await readFile(dest))).toBe(sha(payload));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toMatchObject({ done: true, received: payload.length, total: payload.length });
+    expect(seen.some((p) => !p.done && (p.received as number) < payload.length)).toBe(true);
+    expect(await readdir(join(tmp, 'a'))).toEqual(['data.bin']);
+  });
+
+  it('retries transient failures and falls back to the next mirror after a 404', async () => {
+    const dest = join(tmp, 'b', 'data.bin');
+    await downloadFile([`${base}/missing/data.bin`, `${base}/flaky/data.bin`], dest, {
+      sha256: sha(payload),
+      retries: 2,
+      retryDelayMs: 1,
+    });
+    expect(hits['/missing/data.bin']).toBe(1);
+    expect(hits['/flaky/data.bin']).toBe(3);
+    expect(sha(await readFile(dest))).toBe(sha(payload));
+  });
+
+  it('gives up with every failure listed and leaves no file behind', async () => {
+    const dest = join(tmp, 'c', 'data.bin');
+    const err = await downloadFile([`${base}/wrong/data.bin`, `${base}/short/data.bin`], dest, {
+      sha256: sha(payload),
+      retries: 1,
+      retryDelayMs: 1,
+    }).catch((e: unknown) => e);
+    expect(isBetterDLError(err)).toBe(true);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/wrong\/data.bin \(attempt 2\): SHA-256 mismatch/);
+    expect(msg).toMatch(/short\/data.bin \(attempt 1\): .*/);
+    expect(msg).toMatch(/download the file yourself into/);
+    await expect(readdir(join(tmp, 'c'))).rejects.toThrow();
+  });
+
+  it('times out a stalled server', async () => {
+    const err = await downloadFile(`${base}/hang/data.bin`, join(tmp, 'd', 'data.bin'), {
+      timeoutMs: 100,
+      retries: 0,
+    }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/hang\/data.bin \(attempt 1\): timed out/);
+  });
+
+  it('dataHome honours BETTERDL_DATA_HOME', () => {
+    const old = process.env.BETTERDL_DATA_HOME;
+    process.env.BETTERDL_DATA_HOME = '/data/x';
+    expect(dataHome()).toBe('/data/x');
+    delete process.env.BETTERDL_DATA_HOME;
+    expect(dataHome()).toMatch(/\.betterdl[/\\]datasets$/);
+    if (old !== undefined) process.env.BETTERDL_DATA_HOME = old;
+  });
+});
+
+describe('loaders download into the cache', () => {
+  it('fetches missing files once, verified, then reads them from the cache', async () => {
+    const img = gzipSync(
+      encodeIdx({
+        dtype: 'uint8',
+        shape: [3, 2, 2],
+        data: Uint8Array.from({ length: 12 }, (_, i) => i * 20),
+      }),
+    );
+    const lab = gzipSync(encodeIdx({ dtype: 'uint8', shape: [3], data: Uint8Array.from([4, 5, 6]) }));
+    Object.assign(files, { 'tr-img.gz': img, 'tr-lab.gz': lab, 'te-img.gz': img, 'te-lab.gz': lab });
+    const spec: IdxDatasetSpec = {
+      name: 'tiny',
+      mirrors: [`${base}/nothing/`, `${base}/mnist/`],
+      files: {
+        trainImages: { file: 'tr-img.gz', sha256: sha(img) },
+        trainLabels: { file: 'tr-lab.gz', sha256: sha(lab) },
+        testImages: { file: 'te-img.gz', sha256: sha(img) },
+        testLabels: { file: 'te-lab.gz', sha256: sha(lab) },
+      },
+    };
+    const old = process.env.BETTERDL_DATA_HOME;
+    process.env.BETTERDL_DATA_HOME = join(tmp, 'home');
+    try {
+      const before = tf.memory().numTensors;
+      const a = await loadIdxDataset(spec, { verbose: false });
+      expect(Array.from(a.train.y.dataSync())).toEqual([4, 5, 6]);
+      expect(a.test.x.shape).toEqual([3, 2, 2, 1]);
+      expect((await readdir(join(tmp, 'home', 'tiny'))).sort()).toEqual([
+        'te-img.gz',
+        'te-lab.gz',
+        'tr-img.gz',
+        'tr-lab.gz',
+      ]);
+      const served = hits['/mnist/tr-img.gz'];
+      const b = await loadIdxDataset(spec, { verbose: false });
+      expect(hits['/mnist/tr-img.gz']).toBe(served);
+      tf.dispose([a.train.x, a.train.y, a.test.x, a.test.y, b.train.x, b.train.y, b.test.x, b.test.y]);
+      expect(tf.memory().numTensors).toBe(before);
+      await expect(loadMnist({ download: false })).rejects.toThrow(
+        /mnist[/\\]train-images-idx3-ubyte.gz is missing and download is false/,
+      );
+      // The pinned MNIST checksums reject a file that is not the real one.
+      files['train-images-idx3-ubyte.gz'] = img;
+      await expect(loadMnist({ mirrors: [`${base}/mnist/`], retries: 0, verbose: false })).rejects.toThrow(
+        /train-images-idx3-ubyte.gz \(attempt 1\): SHA-256 mismatch: got [0-9a-f]{64}, expected 440fcabf/,
+      );
+      expect(existsSync(join(tmp, 'home', 'mnist', 'train-images-idx3-ubyte.gz'))).toBe(false);
+    } finally {
+      if (old === undefined) delete process.env.BETTERDL_DATA_HOME;
+      else process.env.BETTERDL_DATA_HOME = old;
+    }
+  });
+});
