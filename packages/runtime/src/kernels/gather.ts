@@ -1,6 +1,6 @@
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
-import { withOps } from './wasm-ops';
+import { callStock, withOps } from './wasm-ops';
 
 /** Below this many elements per gathered slice, the stock per-element kernel is as fast. */
 const MIN_SLICE = 16;
@@ -14,16 +14,17 @@ function size(shape: number[]): number {
  * computes strides per element, about 15 ns each. Other cases (batched gathers, strings, slices shorter
  * than 16 elements) go to the stock kernel.
  */
-export const gatherV2: KernelFunc = ({ inputs, backend, attrs }) => {
+export const gatherV2: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const indices = inputs.indices as TensorInfo;
   const { axis, batchDims } = attrs as { axis: number; batchDims?: number };
+  const ax = axis < 0 ? axis + x.shape.length : axis;
+  const slice = size(x.shape.slice(ax + 1));
+  if ((batchDims ?? 0) !== 0 || x.dtype === 'string' || slice < MIN_SLICE || size(x.shape) === 0) {
+    return callStock('GatherV2', args);
+  }
   return withOps(backend, (ops) => {
-    const ax = axis < 0 ? axis + x.shape.length : axis;
-    const slice = size(x.shape.slice(ax + 1));
-    if ((batchDims ?? 0) !== 0 || x.dtype === 'string' || slice < MIN_SLICE || size(x.shape) === 0) {
-      return ops.run('GatherV2', inputs, attrs as NamedAttrMap);
-    }
     const idx = ops.backend.readSync(indices.dataId);
     const dim = x.shape[ax] as number;
     const outer = size(x.shape.slice(0, ax));

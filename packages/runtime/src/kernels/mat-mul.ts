@@ -1,6 +1,6 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { broadcast_util } from '@tensorflow/tfjs-core';
-import { type WasmOps, withOps } from './wasm-ops';
+import { callStock, type WasmOps, withOps } from './wasm-ops';
 
 /** Below this many multiply-adds per matrix, one stock batched call beats a loop of XNNPACK calls. */
 const MIN_MACS_PER_BATCH = 4096;
@@ -14,11 +14,6 @@ function macs(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boo
   const k = a.shape[transposeA ? ra - 2 : ra - 1] as number;
   const n = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1] as number;
   return Math.max(size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2))) * m * n * k;
-}
-
-/** The stock kernel, called directly (no extra work for products too small to gain anything). */
-function stock(name: string, args: Parameters<KernelFunc>[0]): TensorInfo {
-  return withOps(args.backend, (ops) => ops.run(name, args.inputs, args.attrs as NamedAttrMap));
 }
 
 function size(shape: number[]): number {
@@ -45,7 +40,7 @@ export const batchMatMul: KernelFunc = (args) => {
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-  if (macs(a, b, transposeA, transposeB) < MIN_MACS) return stock('BatchMatMul', args);
+  if (macs(a, b, transposeA, transposeB) < MIN_MACS) return callStock('BatchMatMul', args);
   return withOps(backend, (ops) => {
     const batchA = size(a.shape.slice(0, -2));
     const batchB = size(b.shape.slice(0, -2));
@@ -93,7 +88,7 @@ export const fusedMatMul: KernelFunc = (args) => {
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
   if ((!transposeA && !transposeB) || macs(a, b, transposeA, transposeB) < MIN_MACS) {
-    return stock('_FusedMatMul', args);
+    return callStock('_FusedMatMul', args);
   }
   return withOps(backend, (ops) => {
     const fixed: typeof inputs = { ...inputs };

@@ -20,6 +20,13 @@ export function rememberOriginal(name: string): tf.KernelConfig | undefined {
   return config;
 }
 
+/** Calls the stock wasm kernel `name` with a kernel's own arguments (no bookkeeping: nothing to free). */
+export function callStock(name: string, args: Parameters<tf.KernelFunc>[0]): TensorInfo {
+  const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+  if (!fn) throw new Error(`betterdl kernel fixes: the wasm backend has no '${name}' kernel`);
+  return fn(args) as TensorInfo;
+}
+
 /**
  * Runs stock wasm kernels on `TensorInfo`s inside a kernel and frees every intermediate result when the
  * kernel finishes, so a fix built from several kernels leaks nothing. Kernel outputs that are returned are
