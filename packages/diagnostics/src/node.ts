@@ -4,3 +4,5 @@ export type { FigureFormat, SaveFigureOptions } from './save-figure';
 export { saveFigure } from './save-figure';
 export type { PngOptions } from './to-png';
 export { svgToPng } from './to-png';
+export type { ReportOptions, ReportSection } from './write-report';
+export { writeReport } from './write-report';
