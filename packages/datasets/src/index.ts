@@ -5,6 +5,8 @@ export { checkLimit, fashionMnistClasses, imageDataset } from './image-dataset';
 export type { Fold, KFoldArgs } from './k-fold';
 export { kFold, stratifiedKFold } from './k-fold';
 export type { LabelsLike } from './labels';
+export type { CsvDataset, CsvOptions } from './load-csv';
+export { loadCsv, parseCsv } from './load-csv';
 export type { BlobsDataset, MakeBlobsArgs } from './make-blobs';
 export { makeBlobs } from './make-blobs';
 export type { MakeCirclesArgs } from './make-circles';

@@ -6,5 +6,7 @@
 export type { DownloadOptions, DownloadProgress } from './download';
 export { consoleProgress, dataHome, downloadFile } from './download';
 export * from './index';
+// Shadows the main entry's loadCsv with one that also reads files.
+export { loadCsv } from './load-csv-node';
 export type { IdxDatasetSpec, LoadMnistOptions, MnistData } from './load-mnist';
 export { FASHION_MNIST, loadFashionMnist, loadIdxDataset, loadMnist, MNIST, readIdxFile } from './load-mnist';
