@@ -1,5 +1,7 @@
 export type { IdxArray, IdxDType, ParseIdxOptions } from './idx';
 export { encodeIdx, isGzip, parseIdx } from './idx';
+export type { AugmentParams, ImageAugmenterArgs } from './image-augmenter';
+export { augmentationMatrix, ImageAugmenter, imageAugmenter } from './image-augmenter';
 export type { ImageDatasetOptions, ImageSplit } from './image-dataset';
 export { checkLimit, fashionMnistClasses, imageDataset } from './image-dataset';
 export type { Fold, KFoldArgs } from './k-fold';
