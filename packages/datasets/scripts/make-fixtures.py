@@ -170,6 +170,10 @@ def main():
         dict(n_samples=30, n_features=5, n_informative=4, n_redundant=0, hypercube=False, random_state=7),
         dict(n_samples=60, n_features=3, n_informative=3, n_redundant=0, weights=[0.2, 0.8], flip_y=0.0,
              random_state=8),
+        # 4 of 1024 vertices: sample_without_replacement's tracking-selection path
+        dict(n_samples=25, n_features=12, n_informative=10, n_redundant=0, random_state=4),
+        # more than 30 informative features: the hypercube's randint(2) columns
+        dict(n_samples=20, n_features=33, n_informative=31, n_redundant=1, n_classes=3, random_state=6),
     ]
     write("make-classification", [case(datasets.make_classification, k) for k in cls_kw])
 

@@ -13,8 +13,12 @@ export type { BlobsDataset, MakeBlobsArgs } from './make-blobs';
 export { makeBlobs } from './make-blobs';
 export type { MakeCirclesArgs } from './make-circles';
 export { makeCircles } from './make-circles';
+export type { MakeClassificationArgs } from './make-classification';
+export { makeClassification, sampleWithoutReplacement } from './make-classification';
 export type { MakeMoonsArgs } from './make-moons';
 export { makeMoons } from './make-moons';
+export type { MakeRegressionArgs, RegressionDataset } from './make-regression';
+export { makeRegression } from './make-regression';
 export type { RandomStateLike } from './random-state';
 export { checkRandomState, RandomState } from './random-state';
 export type {
