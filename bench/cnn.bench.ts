@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
 import {
+  bestOf,
   childVariant,
+  numArg,
   fashionMnist,
   printTable,
   type Row,
@@ -22,11 +24,16 @@ const TRAIN = numArg('train', 10000);
 const EPOCHS = numArg('epochs', 1);
 const ROUNDS = numArg('rounds', 2);
 const TEST = 10000;
-const CPU_SAMPLES = 256;
+const CPU_SAMPLES = 128;
 
 async function child(variant: string): Promise<void> {
   const backend = variant.startsWith('cpu') ? 'cpu' : 'wasm';
-  await initRuntime({ backend, kernelFixes: variant === 'wasm-fixed', verbose: false });
+  await initRuntime({
+    backend,
+    kernelFixes: variant.startsWith('wasm-fixed'),
+    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
+    verbose: false,
+  });
   setSeed(0);
   const train = backend === 'cpu' ? CPU_SAMPLES : TRAIN;
   const tr = fashionMnist('train', train);
@@ -84,6 +91,7 @@ function parent(): void {
     ...bestOf(
       {
         'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+        'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
         'PyTorch CPU, 1 thread': () => runTorch('cnn.py', 1, args),
         'PyTorch CPU, 2 threads': () => runTorch('cnn.py', 2, args),
       },
@@ -98,6 +106,10 @@ function parent(): void {
     betterdlVsStockCpu: ratio(fixed, rows[`tfjs cpu (stock, ${CPU_SAMPLES} samples)`]?.samplesPerSec),
     betterdlVsTorch1: ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
     betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
+    betterdl2ThreadsVsTorch2: ratio(
+      rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
+      rows['PyTorch CPU, 2 threads']?.samplesPerSec,
+    ),
   };
   console.log('ratios (samples/s, same run):', JSON.stringify(ratios));
   save('cnn', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });

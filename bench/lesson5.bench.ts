@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
 import {
+  bestOf,
   childVariant,
+  numArg,
   printTable,
   type Row,
   ratio,
@@ -43,7 +45,12 @@ function circles(n: number, seed: number): { x: number[][]; y: number[] } {
 
 async function child(variant: string): Promise<void> {
   const backend = variant.startsWith('cpu') ? 'cpu' : 'wasm';
-  await initRuntime({ backend, kernelFixes: variant === 'wasm-fixed', verbose: false });
+  await initRuntime({
+    backend,
+    kernelFixes: variant.startsWith('wasm-fixed'),
+    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
+    verbose: false,
+  });
   setSeed(1);
   const d = circles(100, 1);
   const trainX = tf.tensor2d(d.x.slice(0, 30));
@@ -87,6 +94,7 @@ function parent(): void {
     {
       'tfjs wasm (stock)': () => runTfjsChild(file, 'wasm-stock', args),
       'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+      'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
       'tfjs cpu (stock)': () => runTfjsChild(file, 'cpu-stock', args),
       'PyTorch CPU, 1 thread': () => runTorch('lesson5.py', 1, args),
       'PyTorch CPU, 2 threads': () => runTorch('lesson5.py', 2, args),
@@ -103,6 +111,10 @@ function parent(): void {
     betterdlSpeedupVsStockWasm: ratio(rows['tfjs wasm (stock)']?.msPerEpoch, fixed),
     betterdlSpeedupVsStockCpu: ratio(rows['tfjs cpu (stock)']?.msPerEpoch, fixed),
     betterdlSpeedVsTorch1: ratio(rows['PyTorch CPU, 1 thread']?.msPerEpoch, fixed),
+    betterdl2ThreadsSpeedupVsStockWasm: ratio(
+      rows['tfjs wasm (stock)']?.msPerEpoch,
+      rows['tfjs wasm + betterdl, 2 threads']?.msPerEpoch,
+    ),
   };
   console.log('ratios (time per epoch, same run; >1 = betterdl faster):', JSON.stringify(ratios));
   save('lesson5', { epochs: EPOCHS, rounds: ROUNDS, rows, ratios });

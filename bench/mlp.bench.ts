@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
 import {
+  bestOf,
   childVariant,
+  numArg,
   fashionMnist,
   printTable,
   type Row,
@@ -23,7 +25,12 @@ const ROUNDS = numArg('rounds', 2);
 const TEST = 10000;
 
 async function child(variant: string): Promise<void> {
-  await initRuntime({ backend: 'wasm', kernelFixes: variant === 'wasm-fixed', verbose: false });
+  await initRuntime({
+    backend: 'wasm',
+    kernelFixes: variant.startsWith('wasm-fixed'),
+    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
+    verbose: false,
+  });
   setSeed(0);
   const tr = fashionMnist('train', TRAIN);
   const te = fashionMnist('t10k', TEST);
@@ -56,6 +63,7 @@ function parent(): void {
     {
       'tfjs wasm (stock)': () => runTfjsChild(file, 'wasm-stock', args),
       'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+      'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
       'PyTorch CPU, 1 thread': () => runTorch('mlp.py', 1, args),
       'PyTorch CPU, 2 threads': () => runTorch('mlp.py', 2, args),
     },
@@ -67,6 +75,14 @@ function parent(): void {
   printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
   const ratios = {
     betterdlVsStockWasm: ratio(fixed, rows['tfjs wasm (stock)']?.samplesPerSec),
+    betterdl2ThreadsVsStockWasm: ratio(
+      rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
+      rows['tfjs wasm (stock)']?.samplesPerSec,
+    ),
+    betterdl2ThreadsVsTorch2: ratio(
+      rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
+      rows['PyTorch CPU, 2 threads']?.samplesPerSec,
+    ),
     betterdlVsTorch1: ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
     betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
   };
