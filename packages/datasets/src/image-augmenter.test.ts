@@ -1,7 +1,7 @@
 import { assertNoLeaks, initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { augmentationMatrix, imageAugmenter } from './image-augmenter';
+import { augmentationMatrix, imageAugmenter, transformBatch } from './image-augmenter';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });
@@ -90,5 +90,64 @@ describe('imageAugmenter', () => {
     const x = tf.zeros([2, 2]);
     expect(() => imageAugmenter().apply(x as unknown as tf.Tensor3D)).toThrow(/expected images/);
     x.dispose();
+  });
+});
+
+describe('imageAugmenter on wasm', () => {
+  it('gives the same geometric augmentation as on cpu', async () => {
+    const run = () => {
+      const x = tf.tidy(() => tf.tile(img(), [3, 1, 1, 1]));
+      const out = imageAugmenter({
+        rotation: 30,
+        widthShift: 0.25,
+        zoom: 0.2,
+        flipHorizontal: true,
+        seed: 9,
+      }).apply(x);
+      const v = Array.from(out.dataSync());
+      tf.dispose([x, out]);
+      return v;
+    };
+    const onCpu = run();
+    await initRuntime({ backend: 'wasm', verbose: false });
+    try {
+      const before = tf.memory().numTensors;
+      const onWasm = run();
+      expect(tf.memory().numTensors).toBe(before);
+      onWasm.forEach((v, i) => {
+        expect(Math.abs(v - (onCpu[i] as number))).toBeLessThan(1e-4);
+      });
+    } finally {
+      await initRuntime({ backend: 'cpu', verbose: false });
+    }
+  });
+});
+
+describe('transformBatch', () => {
+  it('transforms every image of a batch with its own matrix, and reflects, on cpu and wasm alike', async () => {
+    const id = { angle: 0, zoom: 1, tx: 0, ty: 0, flip: false };
+    const ms = Float32Array.from([
+      ...augmentationMatrix(id, 4, 3),
+      ...augmentationMatrix({ ...id, flip: true }, 4, 3),
+      ...augmentationMatrix({ ...id, tx: 1 }, 4, 3),
+    ]);
+    const row = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const expected = {
+      constant: [...row, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, -1, 0, 1, 2, -1, 4, 5, 6, -1, 8, 9, 10],
+      reflect: [...row, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 0, 0, 1, 2, 4, 4, 5, 6, 8, 8, 9, 10],
+    };
+    for (const backend of ['cpu', 'wasm']) {
+      await initRuntime({ backend, verbose: false });
+      for (const mode of ['constant', 'reflect'] as const) {
+        const before = tf.memory().numTensors;
+        const got = tf.tidy(() => {
+          const x = tf.tensor4d([...row, ...row, ...row], [3, 3, 4, 1]);
+          return Array.from(transformBatch(x, ms, mode, -1).dataSync());
+        });
+        expect(tf.memory().numTensors).toBe(before);
+        expect(got, `${backend} ${mode}`).toEqual(expected[mode]);
+      }
+    }
+    await initRuntime({ backend: 'cpu', verbose: false });
   });
 });

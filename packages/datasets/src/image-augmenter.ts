@@ -61,6 +61,54 @@ export function augmentationMatrix(p: AugmentParams, width: number, height: numb
   ];
 }
 
+/**
+ * `tf.image.transform` with one matrix per image, working around two tfjs 4.22 kernel bugs: the cpu kernel
+ * returns after the first image of a batch (so images go one at a time there), and the wasm kernel treats
+ * `reflect` as `wrap` (so reflection is done by symmetric padding, exact for displacements up to the image
+ * size, then clamped).
+ */
+export function transformBatch(
+  x: tf.Tensor4D,
+  matrices: Float32Array,
+  fillMode: NonNullable<ImageAugmenterArgs['fillMode']>,
+  fillValue: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const backend = tf.getBackend();
+    let input = x;
+    let mode = fillMode;
+    let m = matrices;
+    if (fillMode === 'reflect' && backend !== 'cpu') {
+      input = tf.mirrorPad(
+        x,
+        [
+          [0, 0],
+          [h, h],
+          [w, w],
+          [0, 0],
+        ],
+        'symmetric',
+      );
+      mode = 'nearest';
+      m = matrices.slice();
+      for (let i = 0; i < n; i++) {
+        m[i * 8 + 2] = (m[i * 8 + 2] as number) + w;
+        m[i * 8 + 5] = (m[i * 8 + 5] as number) + h;
+      }
+    }
+    const one = (img: tf.Tensor4D, rows: Float32Array, count: number) =>
+      tf.image.transform(img, tf.tensor2d(rows, [count, 8]), 'bilinear', mode, fillValue, [h, w]);
+    if (backend !== 'cpu' || n === 1) return one(input, m, n);
+    const [ih, iw] = [input.shape[1], input.shape[2]];
+    const parts: tf.Tensor4D[] = [];
+    for (let i = 0; i < n; i++) {
+      parts.push(one(tf.slice(input, [i, 0, 0, 0], [1, ih, iw, c]), m.subarray(i * 8, i * 8 + 8), 1));
+    }
+    return tf.concat(parts, 0);
+  });
+}
+
 /** A reusable random augmentation of image batches; see {@link imageAugmenter}. */
 export class ImageAugmenter {
   private readonly args: Required<Omit<ImageAugmenterArgs, 'seed'>>;
@@ -148,9 +196,7 @@ export class ImageAugmenter {
     const noiseSeed = a.noise > 0 ? this.rs.randint(0, 2 ** 31 - 1) : 0;
     return tf.tidy(() => {
       let x = tf.cast(images.rank === 3 ? tf.expandDims(images, 0) : images, 'float32') as tf.Tensor4D;
-      if (geometric) {
-        x = tf.image.transform(x, tf.tensor2d(matrices, [n, 8]), 'bilinear', a.fillMode, a.fillValue);
-      }
+      if (geometric) x = transformBatch(x, matrices, a.fillMode, a.fillValue);
       if (a.noise > 0) x = tf.add(x, tf.randomNormal(x.shape, 0, a.noise, 'float32', noiseSeed));
       return (images.rank === 3 ? tf.squeeze(x, [0]) : x) as T;
     });
