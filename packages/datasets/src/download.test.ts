@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DownloadProgress, dataHome, downloadFile } from './download';
+import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './download';
 import { encodeIdx } from './idx';
 import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './load-mnist';
 
@@ -110,6 +110,29 @@ describe('downloadFile', () => {
       retries: 0,
     }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/hang\/data.bin \(attempt 1\): timed out/);
+  });
+
+  it('consoleProgress prints live percentages on a terminal and start/end lines in logs', () => {
+    const fake = (isTTY: boolean) => {
+      const out: string[] = [];
+      return { out, stream: { isTTY, write: (s: string) => out.push(s) } as unknown as NodeJS.WriteStream };
+    };
+    const events: DownloadProgress[] = [
+      { url: 'u', dest: '/c/f.gz', received: 0, total: 2097152, done: false },
+      { url: 'u', dest: '/c/f.gz', received: 1048576, total: 2097152, done: false },
+      { url: 'u', dest: '/c/f.gz', received: 2097152, total: 2097152, done: true },
+    ];
+    const tty = fake(true);
+    const log = fake(false);
+    const t = consoleProgress(tty.stream);
+    for (const e of events) t(e);
+    const p = consoleProgress(log.stream);
+    for (const e of events) p(e);
+    expect(tty.out.join('')).toContain('f.gz 1.0/2.0 MB (50%)');
+    expect(log.out).toEqual([
+      'betterdl: downloading u\n',
+      'betterdl: f.gz 2.0 MB, SHA-256 ok, saved to /c/f.gz\n',
+    ]);
   });
 
   it('dataHome honours BETTERDL_DATA_HOME', () => {
