@@ -3,7 +3,7 @@ export { encodeIdx, isGzip, parseIdx } from './idx';
 export type { AugmentParams, ImageAugmenterArgs } from './image-augmenter';
 export { augmentationMatrix, ImageAugmenter, imageAugmenter } from './image-augmenter';
 export type { ImageDatasetOptions, ImageSplit } from './image-dataset';
-export { checkLimit, fashionMnistClasses, imageDataset } from './image-dataset';
+export { fashionMnistClasses, imageDataset } from './image-dataset';
 export type { Fold, KFoldArgs } from './k-fold';
 export { kFold, stratifiedKFold } from './k-fold';
 export type { LabelsLike } from './labels';

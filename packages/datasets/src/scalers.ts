@@ -20,9 +20,13 @@ export interface ScalerJSON {
 
 /** Per-column statistics of a `[n, f]` input, in float64. */
 export interface ColumnStats {
+  /** Smallest value of each column. */
   min: Float64Array;
+  /** Largest value of each column. */
   max: Float64Array;
+  /** Mean of each column. */
   mean: Float64Array;
+  /** Population standard deviation (ddof = 0) of each column, as scikit-learn uses. */
   std: Float64Array;
 }
 
