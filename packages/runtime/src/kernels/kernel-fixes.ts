@@ -95,13 +95,14 @@ export function applyWasmKernelFixes(): string[] {
     if (installed.has(fix.kernel)) continue;
     const stock = rememberOriginal(fix.kernel) ?? null;
     if (stock) tf.unregisterKernel(fix.kernel, 'wasm');
-    tf.registerKernel({
+    const config: tf.KernelConfig = {
       kernelName: fix.kernel,
       backendName: 'wasm',
       kernelFunc: fix.kernelFunc,
       // A re-initialised wasm backend must still set up the stock kernel that the fix calls.
       ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    });
+    };
+    tf.registerKernel(config);
     installed.set(fix.kernel, stock);
   }
   return [...installed.keys()];
