@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BetterDLError } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -30,6 +30,7 @@ export class CSVLogger extends tfl.Callback {
   readonly append: boolean;
   private keys: string[] | null = null;
   private writeHeader = true;
+  private file: FileHandle | null = null;
 
   constructor(filename: string, args: CSVLoggerArgs = {}) {
     super();
@@ -56,7 +57,20 @@ export class CSVLogger extends tfl.Callback {
     await mkdir(dirname(this.filename), { recursive: true });
     const exists = existsSync(this.filename) && statSync(this.filename).size > 0;
     this.writeHeader = !(this.append && exists);
-    if (!this.append) await writeFile(this.filename, '');
+    await this.close();
+    // One handle for the whole fit: each row is one write() straight to the OS, so it is on disk-cache at
+    // every epoch end without reopening the file each time.
+    this.file = await open(this.filename, this.append ? 'a' : 'w');
+  }
+
+  private async close(): Promise<void> {
+    const f = this.file;
+    this.file = null;
+    await f?.close();
+  }
+
+  override async onTrainEnd(_logs?: tfl.Logs): Promise<void> {
+    await this.close();
   }
 
   override async onEpochEnd(epoch: number, logs?: tfl.Logs): Promise<void> {
@@ -70,7 +84,8 @@ export class CSVLogger extends tfl.Callback {
     }
     out += `${[String(epoch), ...this.keys.map((k) => cell(values[k], sep))].join(sep)}\n`;
     try {
-      await appendFile(this.filename, out);
+      if (!this.file) this.file = await open(this.filename, 'a');
+      await this.file.write(out);
     } catch (err) {
       throw new BetterDLError(
         'IO_ERROR',
