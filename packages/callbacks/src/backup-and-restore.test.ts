@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupAndRestore, backupAndRestore, fitWithBackup } from './backup-and-restore';
 import { expectNoBatchHooks, toyData, weightValues } from './fixtures/helpers';
+import { getLearningRate, setLearningRate } from './learning-rate';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });
@@ -75,6 +76,36 @@ for (const [name, make] of [
 }
 
 describe('backupAndRestore', () => {
+  it('restores the learning rate changed during the crashed run (with validationSplit)', async () => {
+    const { x, y } = toyData(16);
+    const dir = join(root, 'lr');
+    class Halve extends tfl.Callback {
+      override async onEpochEnd(): Promise<void> {
+        setLearningRate(
+          this.model?.optimizer as tf.Optimizer,
+          getLearningRate(this.model?.optimizer as tf.Optimizer) / 2,
+        );
+      }
+    }
+    const args = { epochs: 4, verbose: 0, validationSplit: 0.25 } as const;
+    await expect(
+      fitWithBackup(
+        build(() => tf.train.adam(0.08)),
+        x,
+        y,
+        { ...args, callbacks: [new Halve(), new Crash(2)] },
+        dir,
+      ),
+    ).rejects.toThrow(/simulated/);
+    const resumed = build(() => tf.train.adam(0.08));
+    const h = await fitWithBackup(resumed, x, y, args, dir);
+    expect(h.epoch).toEqual([2, 3]);
+    // Epochs 0 and 1 halved the rate before their backups: 0.08 → 0.02.
+    expect(getLearningRate(resumed.optimizer)).toBe(0.02);
+    expect(h.history.val_loss).toHaveLength(2);
+    tf.dispose([x, y]);
+  });
+
   it('a fit that does not start at the backed-up epoch fails with the fix', async () => {
     const { x, y } = toyData(8);
     const dir = join(root, 'mismatch');
