@@ -58,9 +58,9 @@ const xTest = tf.div(testX, 255);
 
 function network(hidden: number[]): tfl.Sequential {
   const model = tfl.sequential();
-  hidden.forEach((units, i) =>
-    model.add(tfl.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
-  );
+  hidden.forEach((units, i) => {
+    model.add(tfl.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) }));
+  });
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
   return model;
 }

@@ -59,11 +59,11 @@ const [xTrain, xVal, xTest] = [train.x, val.x, test.x].map(standardise) as [
 
 function mlp(hidden: number[]): tfl.Sequential {
   const model = tfl.sequential();
-  hidden.forEach((units, i) =>
+  hidden.forEach((units, i) => {
     model.add(
       tfl.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [nFeatures] } : {}) }),
-    ),
-  );
+    );
+  });
   model.add(tfl.layers.dense({ units: 1, activation: 'linear' }));
   model.compile({ optimizer: 'adam', loss: 'meanAbsoluteError' });
   return model;
