@@ -2,6 +2,8 @@
 export * from './index';
 export type { FigureFormat, SaveFigureOptions } from './save-figure';
 export { saveFigure } from './save-figure';
+export type { TensorBoardArgs } from './tensor-board';
+export { EventFileWriter, TensorBoard, tensorBoard } from './tensor-board';
 export type { PngOptions } from './to-png';
 export { svgToPng } from './to-png';
 export type { ReportOptions, ReportSection } from './write-report';
