@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { learningCurves } from './learning-curves';
+import { render } from './render';
+
+const CHROMIUM = '/usr/bin/chromium';
+const dir = await mkdtemp(join(tmpdir(), 'betterdl-render-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('render', () => {
+  it('explains that Node has no DOM, and rejects a bad spec', async () => {
+    await expect(render(learningCurves({ loss: [1, 0.5] }), '#vis')).rejects.toThrow(
+      /no DOM here.*saveFigure/,
+    );
+    await expect(render({} as never, '#vis')).rejects.toThrow(/spec must be a Vega-Lite spec/);
+  });
+
+  const chromium = existsSync(CHROMIUM);
+  const name = chromium
+    ? 'draws a learning-curve figure into a page element in headless Chromium'
+    : `draws in headless Chromium: SKIPPED because ${CHROMIUM} is not installed (apt-get install chromium)`;
+  it.skipIf(!chromium)(name, async () => {
+    // bundle a tiny page script with the esbuild that tsup ships, then let Chromium run it
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const esbuild = createRequire(join(root, 'node_modules/tsup/package.json'))(
+      'esbuild',
+    ) as typeof import('esbuild');
+    const entry = join(dir, 'page.ts');
+    const src = fileURLToPath(new URL('.', import.meta.url));
+    await writeFile(
+      entry,
+      `import { render } from ${JSON.stringify(join(src, 'render.ts'))};
+import { learningCurves } from ${JSON.stringify(join(src, 'learning-curves.ts'))};
+render(learningCurves({ a: { loss: [1, 0.6, 0.4], val_loss: [1, 0.7, 0.6] } }, { title: 'from the browser' }), '#vis')
+  .then(() => { document.title = 'rendered'; })
+  .catch((e) => { document.title = 'failed: ' + e.message; });
+try { await render(learningCurves({ loss: [1] }), '#missing'); } catch (e) { document.body.dataset.error = e.message; }
+`,
+    );
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      outfile: join(dir, 'page.js'),
+      nodePaths: [join(src, '..', 'node_modules'), join(root, 'node_modules')],
+      logLevel: 'silent',
+    });
+    await writeFile(
+      join(dir, 'page.html'),
+      '<!doctype html><html><body><div id="vis"></div><script type="module" src="page.js"></script></body></html>',
+    );
+    const { stdout } = await promisify(execFile)(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--allow-file-access-from-files',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--virtual-time-budget=10000',
+        '--dump-dom',
+        `file://${join(dir, 'page.html')}`,
+      ],
+      { timeout: 90_000, maxBuffer: 64 << 20 },
+    );
+    expect(stdout).toContain('<title>rendered</title>');
+    expect(stdout).toMatch(/<div id="vis"[^>]*>[\s\S]*<svg[\s\S]*from the browser/);
+    expect(stdout).toMatch(/data-error="render: no element matches &quot;#missing&quot;/);
+  });
+});
