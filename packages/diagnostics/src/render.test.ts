@@ -29,9 +29,9 @@ describe('render', () => {
   it.skipIf(!chromium)(name, async () => {
     // bundle a tiny page script with the esbuild that tsup ships, then let Chromium run it
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const esbuild = createRequire(join(root, 'node_modules/tsup/package.json'))(
-      'esbuild',
-    ) as typeof import('esbuild');
+    const esbuild = createRequire(join(root, 'node_modules/tsup/package.json'))('esbuild') as {
+      build(o: Record<string, unknown>): Promise<unknown>;
+    };
     const entry = join(dir, 'page.ts');
     const src = fileURLToPath(new URL('.', import.meta.url));
     await writeFile(
