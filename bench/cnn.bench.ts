@@ -9,8 +9,8 @@ import { initRuntime, setSeed } from '../packages/runtime/src/index';
 import {
   bestOf,
   childVariant,
-  numArg,
   fashionMnist,
+  numArg,
   printTable,
   type Row,
   ratio,

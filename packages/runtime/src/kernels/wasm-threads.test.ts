@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +45,14 @@ describe('initRuntime({ threads }) in Node', () => {
     expect(h.history.loss).toHaveLength(2);
     tf.dispose([x, y]);
     model.dispose();
+  });
+
+  it('does not keep the process alive: a script that used threads exits by itself', () => {
+    const script = fileURLToPath(new URL('./fixtures/threads-exit.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('threads=2');
   });
 
   it('refuses to change the thread count once wasm runs, and says how to fix it', async () => {

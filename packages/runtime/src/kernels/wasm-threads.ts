@@ -6,8 +6,12 @@ const PKG = '@tensorflow/tfjs-backend-wasm';
 const FACTORY = `${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.js`;
 const WORKER = `${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`;
 
+interface NodeWorker {
+  unref(): void;
+}
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
+  PThread?: { runningWorkers: NodeWorker[]; unusedWorkers: NodeWorker[] };
 }
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 interface WasmPackage {
@@ -99,7 +103,14 @@ export async function useThreadedWasm(threads: number): Promise<void> {
     'wasm',
     async () => {
       wasm.setThreadsCount(threads);
-      return new wasm.BackendWasm(await createThreadedModule(threads, node));
+      const module = await createThreadedModule(threads, node);
+      const backend = new wasm.BackendWasm(module);
+      // The thread pool's workers run for the life of the backend, and Emscripten holds a reference to each
+      // running one, so Node would never exit on its own; they must not keep the process alive.
+      for (const w of [...(module.PThread?.runningWorkers ?? []), ...(module.PThread?.unusedWorkers ?? [])]) {
+        w.unref();
+      }
+      return backend;
     },
     2,
   );
