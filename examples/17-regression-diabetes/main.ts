@@ -2,14 +2,14 @@
 // data set (scikit-learn's diabetes data, shipped here as diabetes.csv with its licence), train / validation
 // / test splits, checkpoints named model-weights.{epoch:02d}-{val_loss:.6f} (the book's ModelCheckpoint
 // recipe), a per-epoch CSV training log, saving and loading the trained model, and 5-fold cross-validation.
-// (The book also logs to TensorBoard; @betterdl/diagnostics has no TensorBoard writer yet.)
+// TensorBoard event files go to <out>/logs (diagnostics' tensorBoard writer: works without tfjs-node).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { csvLogger, fileSystemHandler, loadCheckpoint, modelCheckpoint } from '@betterdl/callbacks/node';
 import { kFold } from '@betterdl/datasets';
 import { learningCurves } from '@betterdl/diagnostics';
-import { saveFigure } from '@betterdl/diagnostics/node';
+import { saveFigure, tensorBoard } from '@betterdl/diagnostics/node';
 import { createRandom, initRuntime, setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -92,6 +92,9 @@ for (const [name, hidden] of Object.entries(networks)) {
         saveBestOnly: true,
       }),
       csvLogger(`${out}/training-${slug}.csv`),
+      // TensorBoard event files (scalars in train/ and validation/, weight histograms every 10 epochs),
+      // written in TypeScript: no tfjs-node needed. View with `tensorboard --logdir <out>/logs`.
+      tensorBoard(`${out}/logs/${slug}`, { histogramFreq: 10 }),
     ],
   });
   histories[name] = history;
@@ -103,6 +106,7 @@ for (const [name, hidden] of Object.entries(networks)) {
 }
 console.log(`checkpoints: ${out}/checkpoints/<network>/model-weights.<epoch>-<val_loss>/`);
 console.log(`per-epoch logs: ${out}/training-<network>.csv`);
+console.log(`TensorBoard logs: ${out}/logs (tensorboard --logdir ${out}/logs)`);
 
 // Save the deep network, load it back, and check that the loaded copy predicts the same numbers.
 const deep = models['deep network']!;
