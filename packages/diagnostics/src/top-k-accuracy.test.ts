@@ -17,12 +17,19 @@ describe('topKAccuracy', () => {
     expect(topKAccuracy(idx, pred, 2)).toBeCloseTo(1);
     const onehot = tf.oneHot(idx, 3);
     expect(topKAccuracy(onehot, pred, 1)).toBeCloseTo(1 / 3);
-    tf.dispose([pred, idx, onehot]);
+    // [n, 1] float indices, as makeBlobs and friends return them: indices, not a one-column one-hot
+    const column = tf.tensor2d([[2], [0], [1]]);
+    expect(topKAccuracy(column, pred, 1)).toBeCloseTo(1 / 3);
+    expect(topKAccuracy(column, pred, 2)).toBeCloseTo(1);
+    tf.dispose([pred, idx, onehot, column]);
     expect(tf.memory().numTensors).toBe(before);
   });
   it('rejects mismatched inputs', () => {
     const pred = tf.zeros([2, 3]);
     expect(() => topKAccuracy(tf.zeros([3]), pred, 1)).toThrow(/yTrue has 3 samples but yPred has 2/);
     expect(() => topKAccuracy(tf.zeros([2]), pred, 4)).toThrow(/k must be an integer in \[1, 3\]/);
+    expect(() => topKAccuracy(tf.zeros([2, 2]), pred, 1)).toThrow(
+      /one-hot rows \[samples, 3\], got shape \[2,2\]/,
+    );
   });
 });

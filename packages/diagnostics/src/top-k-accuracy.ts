@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Rank-k accuracy: the fraction of samples whose true class is among the k highest scores.
- * `yTrue` holds class indices [n] or one-hot rows [n, c]; `yPred` holds scores [n, c].
+ * `yTrue` holds class indices [n] or [n, 1], or one-hot rows [n, c]; `yPred` holds scores [n, c].
  */
 export function topKAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, k = 5): number {
   if (yPred.rank !== 2) {
@@ -19,11 +19,19 @@ export function topKAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, k = 5): number 
       `topKAccuracy: yTrue has ${yTrue.shape[0]} samples but yPred has ${n}.`,
     );
   }
+  const cols = yTrue.rank === 2 ? (yTrue.shape[1] as number) : 1;
+  if (yTrue.rank > 2 || (cols !== 1 && cols !== c)) {
+    throw new BetterDLError(
+      'SHAPE_MISMATCH',
+      `topKAccuracy: yTrue must be class indices [samples] or [samples, 1], or one-hot rows [samples, ${c}], got shape [${yTrue.shape}].`,
+    );
+  }
   if (!Number.isInteger(k) || k < 1 || k > c) {
     throw new BetterDLError('INVALID_ARGUMENT', `topKAccuracy: k must be an integer in [1, ${c}], got ${k}.`);
   }
   return tf.tidy(() => {
-    const labels = yTrue.rank === 2 ? tf.argMax(yTrue, 1) : tf.cast(yTrue, 'int32');
+    // [n, 1] holds indices (the shape model.fit takes for sparse labels), not a one-column one-hot.
+    const labels = cols > 1 ? tf.argMax(yTrue, 1) : tf.cast(tf.reshape(yTrue, [n]), 'int32');
     const { indices } = tf.topk(yPred, k);
     const match = tf.any(tf.equal(indices, tf.expandDims(labels, 1)), 1);
     return tf.mean(tf.cast(match, 'float32')).dataSync()[0] as number;
