@@ -20,7 +20,7 @@ if (chosen.length === 0) {
 let failed = 0;
 for (const f of chosen) {
   console.log(`\n### ${f}`);
-  const r = spawnSync('npx', ['tsx', join(here, f), ...flags], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, f), ...flags], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

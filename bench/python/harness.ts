@@ -33,7 +33,7 @@ function collect(stdout: string, stderr: string, status: number | null): Row {
 
 /** Runs `file --child variant` with tsx in a fresh process. */
 export function runTfjsChild(file: string, variant: string, args: string[] = []): Row {
-  const r = spawnSync('npx', ['tsx', file, '--child', variant, ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, '--child', variant, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     env: { ...process.env, BETTERDL_BENCH_CHILD: '1' },
