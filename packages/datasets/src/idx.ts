@@ -1,17 +1,17 @@
 import { BetterDLError } from '@betterdl/runtime';
 
+/** The element type of an IDX file. */
+export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
 /** Element types of the IDX format, by their type byte. */
-const TYPES = {
+const TYPES: Record<number, { name: IdxDType; size: number }> = {
   8: { name: 'uint8', size: 1 },
   9: { name: 'int8', size: 1 },
   11: { name: 'int16', size: 2 },
   12: { name: 'int32', size: 4 },
   13: { name: 'float32', size: 4 },
   14: { name: 'float64', size: 8 },
-} as const;
-
-/** The element type of an IDX file. */
-export type IdxDType = (typeof TYPES)[keyof typeof TYPES]['name'];
+};
 
 /** A parsed IDX file: its element type, dimensions and values (row-major). */
 export interface IdxArray {
@@ -55,8 +55,8 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxA
     const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     bad(`bad magic number (${hex}); an IDX file starts with 00 00 <type> <rank>. Is this the right file?`);
   }
-  const type = TYPES[bytes[2] as keyof typeof TYPES];
-  if (!type)
+  const type =
+    TYPES[bytes[2] as number] ??
     bad(`unknown element type 0x${(bytes[2] as number).toString(16)} in the header (corrupt file?).`);
   const rank = bytes[3] as number;
   if (rank < 1) bad('rank 0 in the header; expected at least one dimension.');

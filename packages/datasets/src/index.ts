@@ -22,6 +22,7 @@ export { makeRegression } from './make-regression';
 export type { RandomStateLike } from './random-state';
 export { checkRandomState, RandomState } from './random-state';
 export type {
+  ColumnStats,
   MinMaxScalerArgs,
   ScalerInput,
   ScalerJSON,

@@ -13,7 +13,7 @@ export type { CurvePoint, LearningCurvesOptions } from './learning-curves';
 export { curvePoints, learningCurves } from './learning-curves';
 export type { PlotWeightHistogramsOptions } from './plot-weight-histograms';
 export { plotWeightHistograms } from './plot-weight-histograms';
-export type { RenderedFigure, RenderOptions } from './render';
+export type { ElementLike, RenderedFigure, RenderOptions } from './render';
 export { render } from './render';
 export type { HistoryLike, HistoryRecord, NamedRun, RunsInput } from './runs';
 export { normalizeRuns } from './runs';

@@ -1,4 +1,6 @@
 /** Node-only diagnostics: rendering to files, PNG rasterising, HTML reports, TensorBoard event files. */
+
+export type { HistogramProto, SummaryValue } from './event-proto';
 export * from './index';
 export type { FigureFormat, SaveFigureOptions } from './save-figure';
 export { saveFigure } from './save-figure';

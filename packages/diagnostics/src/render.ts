@@ -17,7 +17,8 @@ export interface RenderedFigure {
   finalize(): void;
 }
 
-interface ElementLike {
+/** A DOM element (anything with a `nodeType`), so the package needs no DOM typings. */
+export interface ElementLike {
   nodeType: number;
 }
 
