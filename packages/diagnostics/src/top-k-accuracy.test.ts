@@ -32,4 +32,15 @@ describe('topKAccuracy', () => {
       /one-hot rows \[samples, 3\], got shape \[2,2\]/,
     );
   });
+
+  it('rejects class indices out of range or fractional, naming the first bad one, without leaks', () => {
+    const pred = tf.zeros([3, 3]);
+    const before = tf.memory().numTensors;
+    expect(() => topKAccuracy(tf.tensor1d([0, 3, 1]), pred, 1)).toThrow(
+      /yTrue\[1\] is 3, not a class index in \[0, 2\]/,
+    );
+    expect(() => topKAccuracy(tf.tensor2d([[0], [1], [-1]]), pred, 1)).toThrow(/yTrue\[2\] is -1/);
+    expect(() => topKAccuracy(tf.tensor1d([0, 1.5, 1]), pred, 1)).toThrow(/yTrue\[1\] is 1.5/);
+    expect(tf.memory().numTensors - before).toBe(3); // only the three label tensors made above
+  });
 });

@@ -31,6 +31,19 @@ export function topKAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, k = 5): number 
   }
   return tf.tidy(() => {
     // [n, 1] holds indices (the shape model.fit takes for sparse labels), not a one-column one-hot.
+    if (cols === 1) {
+      const values = yTrue.dataSync();
+      for (let i = 0; i < n; i++) {
+        const v = values[i] as number;
+        if (!Number.isInteger(v) || v < 0 || v >= c) {
+          throw new BetterDLError(
+            'INVALID_DATA',
+            `topKAccuracy: yTrue[${i}] is ${v}, not a class index in [0, ${c - 1}] (yPred has ${c} classes). ` +
+              'Pass integer class indices or one-hot rows.',
+          );
+        }
+      }
+    }
     const labels = cols > 1 ? tf.argMax(yTrue, 1) : tf.cast(tf.reshape(yTrue, [n]), 'int32');
     const { indices } = tf.topk(yPred, k);
     const match = tf.any(tf.equal(indices, tf.expandDims(labels, 1)), 1);
