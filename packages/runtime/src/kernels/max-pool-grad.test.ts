@@ -24,6 +24,10 @@ const cases: {
   { x: [2, 9, 7, 3], pool: 2, strides: 2, pad: 'same' },
   { x: [2, 10, 11, 2], pool: 3, strides: 3, pad: 'same' },
   { x: [1, 9, 8, 2], pool: [3, 2], strides: [3, 2], pad: 'valid' },
+  // 2×2 windows that tile the input (the select path): odd channels, 'same' without padding, one channel.
+  { x: [3, 8, 6, 7], pool: 2, strides: 2, pad: 'same' },
+  { x: [2, 6, 10, 1], pool: 2, strides: 2, pad: 'valid' },
+  { x: [1, 2, 2, 3], pool: 2, strides: 2, pad: 'valid' },
 ];
 
 describe('MaxPoolGrad on wasm', () => {
@@ -48,6 +52,38 @@ describe('MaxPoolGrad on wasm', () => {
       });
     });
   }
+
+  it('2×2 tiles: NaN never wins, −∞-only windows get no gradient, like cpu', async () => {
+    const v = [
+      Number.NaN,
+      1,
+      1,
+      0,
+      -Infinity,
+      -Infinity,
+      -Infinity,
+      -Infinity,
+      2,
+      Number.NaN,
+      2,
+      3,
+      0,
+      0,
+      0,
+      0,
+    ];
+    await expectSameOnWasm(() => {
+      const x = tf.tensor4d(v, [1, 2, 8, 1]);
+      const y = tf.maxPool(x, 2, 2, 'valid');
+      return tf
+        .engine()
+        .runKernel(
+          'MaxPoolGrad',
+          { dy: rand(y.shape, 5), input: x, output: y },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        ) as tf.Tensor;
+    });
+  });
 
   it('overlapping windows (stock kernel) match cpu when there are no ties', async () => {
     await expectSameOnWasm(() =>
