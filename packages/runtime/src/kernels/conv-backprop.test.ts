@@ -28,6 +28,21 @@ const convCases: { x: number[]; f: number[]; strides: number | [number, number];
     ],
   },
   { x: [2, 7, 7, 16], f: [1, 1, 16, 8], strides: 2, pad: 'valid' },
+  // 1–3 channels, stride 1: patches built by heap copies (odd sizes, filters wider than tall, big padding).
+  { x: [3, 28, 27, 1], f: [3, 3, 1, 16], strides: 1, pad: 'same' },
+  { x: [2, 9, 11, 1], f: [2, 4, 1, 3], strides: 1, pad: 'valid' },
+  { x: [2, 5, 6, 3], f: [5, 4, 3, 2], strides: 1, pad: 'same' },
+  {
+    x: [3, 6, 7, 1],
+    f: [3, 2, 1, 4],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [4, 1],
+      [0, 3],
+      [0, 0],
+    ],
+  },
   // 4+ input channels: the filter gradient is computed as a convolution.
   { x: [2, 9, 10, 5], f: [3, 3, 5, 4], strides: 2, pad: 'same' },
   { x: [2, 10, 11, 6], f: [2, 3, 6, 3], strides: [2, 3], pad: 'valid' },

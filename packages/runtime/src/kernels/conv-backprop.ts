@@ -1,6 +1,7 @@
 import type { backend_util, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
 import { type ConvAttrs, canSpread, convInfo, patchRows, spreadAndPad, toNhwcShape } from './conv-geometry';
+import { patchRowsByCopies } from './patch-copies';
 import { type WasmOps, withOps } from './wasm-ops';
 
 const NHWC_TO_NCHW = [0, 3, 1, 2];
@@ -26,7 +27,8 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
     const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
     // Few input channels: the patch matrix is small and one product beats XNNPACK packing a huge filter.
     if (info.inChannels >= FEW_CHANNELS) return filterGradByConv(ops, x, dy, info);
-    const rows = patchRows(ops, x, info);
+    const stride1 = info.strideHeight === 1 && info.strideWidth === 1 && x.dtype === 'float32';
+    const rows = stride1 ? patchRowsByCopies(ops, x, info) : patchRows(ops, x, info);
     const p = info.batchSize * info.outHeight * info.outWidth;
     const dw = ops.matMul2d(rows, ops.reshape(dy, [p, info.outChannels]));
     return ops.reshape(dw, a.filterShape);
