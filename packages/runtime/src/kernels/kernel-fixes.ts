@@ -8,7 +8,6 @@ import {
 import { gatherV2 } from './gather';
 import { batchMatMul, fusedMatMul } from './mat-mul';
 import { maxPoolGrad } from './max-pool-grad';
-import { sum } from './sum';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { rememberOriginal } from './wasm-ops';
 
@@ -76,7 +75,6 @@ const FIXES: FixDef[] = [
     kernelFunc: gatherV2,
   },
   { kernel: 'UnsortedSegmentSum', kind: 'added', why: 'one ScatterNd', kernelFunc: unsortedSegmentSum },
-  { kernel: 'Sum', kind: 'replaced', why: 'leading-axes sums as one XNNPACK product', kernelFunc: sum },
 ];
 
 /** Stock configs (or `null` when stock wasm had none) of the kernels currently replaced. */
