@@ -25,7 +25,7 @@ beforeAll(async () => {
   await initRuntime({ backend: 'wasm', verbose: false, seed: 1 });
 });
 
-describe('examples/transfer-fashion-mnist', () => {
+describe('examples/18-transfer-fashion-mnist', () => {
   it('the committed base model loads and classifies classes 0-4 of the test set', async () => {
     const base = await loadPretrained(baseDir);
     expect(base.layers.map((l) => l.name)).toEqual([

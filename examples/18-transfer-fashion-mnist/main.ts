@@ -26,7 +26,7 @@ import { CLASS_NAMES, loadClasses, type Subset } from './fashion-mnist';
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BETTERDL_QUICK === '1' || process.argv.includes('--quick');
 const seed = Number(process.env.BETTERDL_SEED ?? 1);
-const out = process.env.BETTERDL_OUT ?? 'reports/transfer-fashion-mnist';
+const out = process.env.BETTERDL_OUT ?? 'reports/18-transfer-fashion-mnist';
 const NEW_CLASSES = [5, 6, 7, 8, 9];
 const sizes = quick ? [100] : [100, 500];
 // Few labelled images make single runs noisy: the full run repeats each approach with 3 seeds.
@@ -184,7 +184,7 @@ await writeFileAtomic(
   join(out, 'result.json'),
   `${JSON.stringify(
     {
-      example: 'transfer-fashion-mnist',
+      example: '18-transfer-fashion-mnist',
       title: 'Transfer learning: feature extraction vs fine-tuning vs from scratch on Fashion-MNIST 5-9',
       backend,
       quick,
