@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 interface Internals {
@@ -36,7 +37,7 @@ export function isTrainableStale(model: tfl.LayersModel): boolean {
 
 interface SlotEntry {
   originalName: string;
-  variable: { dispose(): void };
+  variable: { dispose(): void; isDisposed: boolean };
 }
 
 function isSlotArray(v: unknown): v is Array<SlotEntry | undefined> {
@@ -51,18 +52,39 @@ function isSlotArray(v: unknown): v is Array<SlotEntry | undefined> {
  * tfjs optimizers keep their per-weight state (Adam's moments, momentum, ...) in arrays indexed by the
  * position of the weight in the list being trained, not by the weight. When that list changes, the state
  * must move with its weight, or it is applied to the wrong one (or fails to broadcast). Re-index it by the
- * weight's name; state of weights that no longer train is disposed.
+ * weight's name; state of weights that no longer train is disposed. A weight that has no state yet (it was
+ * frozen) gets the initial state tfjs would create at its next step: tfjs's `dispose()` and `getWeights()`
+ * fail on an empty slot, so one left empty broke `model.dispose()` and saving right after an unfreeze.
  */
-function reindexOptimizerState(optimizer: object, variableNames: string[]): void {
+function reindexOptimizerState(optimizer: object, variables: tf.Variable[]): void {
   const slots = optimizer as Record<string, unknown>;
+  const adagrad = (optimizer as { getClassName?(): string }).getClassName?.() === 'Adagrad';
   for (const key of Object.keys(slots)) {
     const arr = slots[key];
     if (!isSlotArray(arr)) continue;
     const byVariable = new Map<string, SlotEntry>();
-    for (const e of arr) if (e) byVariable.set(e.originalName.slice(0, e.originalName.lastIndexOf('/')), e);
-    const keep = new Set(variableNames);
+    let suffix: string | undefined;
+    for (const e of arr) {
+      if (!e) continue;
+      const cut = e.originalName.lastIndexOf('/');
+      byVariable.set(e.originalName.slice(0, cut), e);
+      if (!e.variable.isDisposed) suffix = e.originalName.slice(cut + 1);
+    }
+    const keep = new Set(variables.map((v) => v.name));
     for (const [name, e] of byVariable) if (!keep.has(name)) e.variable.dispose();
-    slots[key] = variableNames.map((name) => byVariable.get(name));
+    // No live state: the optimizer never stepped or was disposed; tfjs creates state lazily from [].
+    if (suffix === undefined) {
+      slots[key] = [];
+      continue;
+    }
+    const initial = adagrad && key === 'accumulatedGrads' ? (slots.initialAccumulatorValue as number) : 0;
+    slots[key] = variables.map(
+      (v) =>
+        byVariable.get(v.name) ?? {
+          originalName: `${v.name}/${suffix}`,
+          variable: tf.tidy(() => tf.fill(v.shape, initial, v.dtype).variable(false)),
+        },
+    );
   }
 }
 
@@ -76,7 +98,7 @@ export function recompile(model: tfl.LayersModel): void {
   const owned = inner.isOptimizerOwned === true;
   reindexOptimizerState(
     model.optimizer,
-    model.trainableWeights.map((w) => (w.read() as unknown as { name: string }).name),
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
   );
   model.compile({ optimizer: model.optimizer, loss: model.loss, metrics: model.metrics });
   inner.isOptimizerOwned = owned;

@@ -145,8 +145,8 @@ describe('the compile trap', () => {
     await fitOnce(m, [4], 3); // positional state would fail to broadcast [6,...] against [8,6] here
     unfreeze(m, 'b1');
     expect(moments()).toEqual([
-      undefined,
-      undefined,
+      'b1/kernel/m', // fresh zero state, as tfjs would create at the next step
+      'b1/bias/m',
       'b2/kernel/m',
       'b2/bias/m',
       'old_head/kernel/m',
@@ -157,6 +157,33 @@ describe('the compile trap', () => {
     expect(unchanged(m, snap, 'b1')).toBe(false);
     m.dispose();
     opt.dispose();
+  });
+
+  it('an unfrozen model can be disposed or saved before it trains again (no empty optimizer slot)', async () => {
+    const make = {
+      adam: () => tf.train.adam(0.01),
+      rmsprop: () => tf.train.rmsprop(0.01),
+      adagrad: () => tf.train.adagrad(0.1, 0.3),
+    };
+    for (const [name, optimizer] of Object.entries(make)) {
+      const before = tf.memory().numTensors;
+      const m = tinyDenseBase();
+      const opt = optimizer();
+      m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
+      await fitOnce(m, [4], 3);
+      freeze(m, 'b1');
+      unfreeze(m, 'b1');
+      // b1 starts again from the state tfjs gives a new weight (Adagrad: its initial accumulator value)
+      const weights = await opt.getWeights();
+      tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor)); // made by getWeights
+      const b1 = weights.filter((w) => w.name.startsWith('b1/'));
+      expect(b1.length, name).toBeGreaterThan(0);
+      const start = name === 'adagrad' ? 0.3 : 0;
+      for (const w of b1) expect(await w.tensor.data()).toEqual(new Float32Array(w.tensor.size).fill(start));
+      m.dispose();
+      expect(() => opt.dispose()).not.toThrow(); // threw on the empty slots of b1 before
+      expect(tf.memory().numTensors, name).toBe(before);
+    }
   });
 
   it('freeze after compile leaves the weights bit-identical through fit', async () => {
