@@ -32,6 +32,22 @@ export interface RuntimeOptions {
    */
   threads?: number;
   /**
+   * wasm only: where the page fetches tfjs's `.wasm` binaries, forwarded to tfjs-backend-wasm's
+   * `setWasmPaths` before the backend starts: a directory URL ending in `/` that holds all three, or a map
+   * from each binary name (`tfjs-backend-wasm.wasm`, `tfjs-backend-wasm-simd.wasm`,
+   * `tfjs-backend-wasm-threaded-simd.wasm`) to its URL. Needed in browsers when a bundler does not place the
+   * binaries next to the page (copy them from `node_modules/@tensorflow/tfjs-backend-wasm/dist/`). It applies
+   * when wasm first starts; once wasm runs it changes nothing. Defaults to tfjs's choice: the binaries next
+   * to the page (browsers) or inside the package (Node).
+   */
+  wasmPaths?:
+    | string
+    | {
+        'tfjs-backend-wasm.wasm': string;
+        'tfjs-backend-wasm-simd.wasm': string;
+        'tfjs-backend-wasm-threaded-simd.wasm': string;
+      };
+  /**
    * wasm only: register betterdl's kernel fixes — transposed and batched matMul through XNNPACK, and the
    * backprop kernels stock wasm lacks (`Conv2DBackpropFilter`, depthwise backprops, `UnsortedSegmentSum`),
    * so Dense layers train several times faster and CNNs and embeddings train at all. `false` restores the
@@ -118,9 +134,22 @@ const CPU: Candidate = {
 };
 
 const CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const WASM_BINARIES = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
+
+const WASM_HINT =
+  ' (most often the page could not fetch its .wasm binary: serve the files of ' +
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm and pass their URL as initRuntime({ wasmPaths }))';
 
 /** Load a candidate's package and make its backend active; returns null on success or the reason. */
-async function tryCandidate(c: Candidate, threads?: number): Promise<string | null> {
+async function tryCandidate(
+  c: Candidate,
+  threads?: number,
+  wasmPaths?: RuntimeOptions['wasmPaths'],
+): Promise<string | null> {
   if (c.native && !isNode()) return 'not available in a browser';
   if (c.gpu) {
     const cuda = await detectCudaDevice();
@@ -138,10 +167,21 @@ async function tryCandidate(c: Candidate, threads?: number): Promise<string | nu
   }
   if (!tf.findBackendFactory(c.backend))
     return `${c.package} loaded but registered no '${c.backend}' backend`;
+  if (c.backend === 'wasm' && wasmPaths !== undefined && !tf.engine().registry.wasm) {
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as {
+      setWasmPaths(paths: NonNullable<RuntimeOptions['wasmPaths']>): void;
+    };
+    try {
+      wasm.setWasmPaths(wasmPaths);
+    } catch (err) {
+      return `setWasmPaths failed: ${(err as Error).message}`;
+    }
+  }
   if (c.backend === 'wasm' && threads !== undefined && isNode()) await useThreadedWasm(threads);
   try {
     const ok = await tf.setBackend(c.backend);
-    if (!ok) return `the '${c.backend}' backend failed to initialise`;
+    if (!ok)
+      return `the '${c.backend}' backend failed to initialise${c === WASM && !isNode() ? WASM_HINT : ''}`;
     await tf.ready();
   } catch (err) {
     return `the '${c.backend}' backend failed to initialise: ${(err as Error).message}`;
@@ -202,6 +242,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
       `initRuntime: kernelFixes must be true or false, got ${String(options.kernelFixes)}.`,
     );
   }
+  if (options.wasmPaths !== undefined) checkWasmPaths(options.wasmPaths);
   if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',
@@ -212,7 +253,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const skipped: SkippedBackend[] = [];
   let chosen: Candidate | undefined;
   for (const c of candidatesFor(choice)) {
-    const reason = await tryCandidate(c, options.threads);
+    const reason = await tryCandidate(c, options.threads, options.wasmPaths);
     if (reason === null) {
       chosen = c;
       break;
@@ -245,6 +286,29 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   if (options.verbose ?? true) console.info(info.summary);
   if (tfjs.duplicated) console.warn(`betterdl: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`);
   return info;
+}
+
+function checkWasmPaths(paths: unknown): void {
+  if (typeof paths === 'string') {
+    check(
+      paths.endsWith('/'),
+      `initRuntime: wasmPaths must be the directory URL that holds the .wasm files, ending in '/' ` +
+        `(tfjs appends the file name to it), e.g. '/wasm/'; got '${paths}'.`,
+    );
+    return;
+  }
+  const names = WASM_BINARIES;
+  const map = paths as Record<string, unknown> | null;
+  const ok =
+    typeof map === 'object' &&
+    map !== null &&
+    Object.keys(map).every((k) => names.includes(k)) &&
+    names.every((k) => typeof map[k] === 'string' && (map[k] as string).length > 0);
+  check(
+    ok,
+    `initRuntime: wasmPaths must be a directory URL ending in '/' or a map with a URL for each of ` +
+      `${names.join(', ')}; got ${JSON.stringify(paths)}.`,
+  );
 }
 
 async function describe(
