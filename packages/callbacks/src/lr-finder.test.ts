@@ -1,5 +1,6 @@
 import { initRuntime, isBetterDLError, trackTensors } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyModel, toyData, weightValues } from './fixtures/helpers';
 import { getLearningRate } from './learning-rate';
@@ -38,9 +39,14 @@ describe('lrFinder', () => {
 
   it('stops once the loss explodes and validates its options', async () => {
     const { x, y } = toyData(16);
-    const model = tinyModel(tf.train.sgd(0.1));
+    // A linear model with squared error: its loss has no upper bound, so a rising rate must make it explode
+    // (a ReLU/sigmoid net can instead die on a plateau, which is not an explosion, whatever the seed).
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
     const res = await lrFinder(model, x, y, { minLr: 1e-3, maxLr: 1e6, steps: 60, batchSize: 16 });
     expect(res.learningRates.length).toBeLessThan(60);
+    // it stopped within a few steps of the loss passing 4x its best (smoothed), not at the end of the range
+    expect(res.learningRates.at(-1) as number).toBeLessThan(1e4);
     let err: unknown;
     try {
       await lrFinder(model, x, y, { minLr: 1, maxLr: 0.1 });
