@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -23,10 +24,28 @@ const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const dir = await mkdtemp(join(tmpdir(), 'betterdl-browser-'));
 let server: Server | undefined;
 const browsers: ChildProcess[] = [];
+/** Kills Chromium with every process it started (they share its process group): a killed browser's
+ * helpers would otherwise go on writing into the profile directory while it is removed. */
+function killBrowser(b: ChildProcess): void {
+  try {
+    if (b.pid !== undefined) process.kill(-b.pid, 'SIGKILL');
+  } catch {
+    b.kill('SIGKILL'); // the group is gone already, or the platform has none
+  }
+}
 afterAll(async () => {
-  for (const b of browsers) b.kill('SIGKILL');
+  await Promise.all(
+    browsers.map(async (b) => {
+      const exited =
+        b.exitCode !== null || b.signalCode !== null
+          ? Promise.resolve()
+          : once(b, 'exit').then(() => undefined);
+      killBrowser(b);
+      await exited;
+    }),
+  );
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 interface FitReport {
@@ -139,7 +158,7 @@ function runPage(url: string, name: string, results: Map<string, (body: unknown)
       `--user-data-dir=${join(dir, `profile-${name}`)}`,
       url,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   browsers.push(child);
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
@@ -151,7 +170,7 @@ function runPage(url: string, name: string, results: Map<string, (body: unknown)
     child.on('exit', (code) => reject(new Error(`${name}: Chromium exited (${code}) first:\n${stderr}`)));
     results.set(name, (body) => {
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      killBrowser(child);
       resolve(body);
     });
   });

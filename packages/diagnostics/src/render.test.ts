@@ -12,7 +12,7 @@ import { render } from './render';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dir = await mkdtemp(join(tmpdir(), 'betterdl-render-'));
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 describe('render', () => {
   it('explains that Node has no DOM, and rejects a bad spec', async () => {

@@ -11,7 +11,11 @@ import { writeReport } from './write-report';
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
 const dir = process.env.BETTERDL_KEEP_REPORT ?? (await mkdtemp(join(tmpdir(), 'betterdl-report-')));
-afterAll(() => (process.env.BETTERDL_KEEP_REPORT ? undefined : rm(dir, { recursive: true, force: true })));
+afterAll(() =>
+  process.env.BETTERDL_KEEP_REPORT
+    ? undefined
+    : rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+);
 
 const n = 200;
 const overfit = {
