@@ -1,39 +1,32 @@
-// Reads the Fashion-MNIST IDX files (Debian's dataset-fashion-mnist installs them) and keeps chosen classes.
-import { readFileSync } from 'node:fs';
+// Reads the Fashion-MNIST IDX files (Debian's dataset-fashion-mnist installs them) with @betterdl/datasets'
+// IDX reader and keeps chosen classes.
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { fashionMnistClasses, type IdxArray, readIdxFile } from '@betterdl/datasets/node';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Where the four .gz IDX files live. Override with FASHION_MNIST_DIR. */
 export const FASHION_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 
 /** Class names of Fashion-MNIST, by label. */
-export const CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+export const CLASS_NAMES = fashionMnistClasses;
 
-function readIdx(file: string, magic: number): { dims: number[]; data: Uint8Array } {
-  let buf: Buffer;
-  try {
-    buf = gunzipSync(readFileSync(join(FASHION_DIR, file)));
-  } catch (err) {
-    throw new Error(
-      `Cannot read ${join(FASHION_DIR, file)} (${(err as Error).message}). Install the Debian package dataset-fashion-mnist or set FASHION_MNIST_DIR.`,
-    );
+const files = new Map<string, Promise<IdxArray>>();
+/** Each file is read and parsed once per process, however many subsets are taken from it. */
+function readIdx(file: string, rank: number): Promise<IdxArray> {
+  let read = files.get(file);
+  if (!read) {
+    read = readIdxFile(join(FASHION_DIR, file), { rank, dtype: 'uint8' }).catch((err: Error) => {
+      files.delete(file);
+      throw new Error(
+        `${err.message} Install the Debian package dataset-fashion-mnist or set FASHION_MNIST_DIR.`,
+        {
+          cause: err,
+        },
+      );
+    });
+    files.set(file, read);
   }
-  if (buf.readUInt32BE(0) !== magic) throw new Error(`${file}: not an IDX file with magic ${magic}`);
-  const rank = magic & 0xff;
-  const dims = Array.from({ length: rank }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + 4 + 4 * rank) };
+  return read;
 }
 
 /** A subset of one split: images [n, 28, 28, 1] scaled to [0, 1], labels re-numbered 0..k-1. */
@@ -47,17 +40,17 @@ export interface Subset {
  * The first `perClass` images of each of `classes` in the `train` or `t10k` split (all of them when
  * `perClass` is omitted), in file order. Labels become the index of the class in `classes`, one-hot in `y`.
  */
-export function loadClasses(
+export async function loadClasses(
   split: 'train' | 't10k',
   classes: number[],
   perClass = Number.POSITIVE_INFINITY,
-): Subset {
-  const images = readIdx(`${split}-images-idx3-ubyte.gz`, 2051);
-  const labels = readIdx(`${split}-labels-idx1-ubyte.gz`, 2049);
+): Promise<Subset> {
+  const images = await readIdx(`${split}-images-idx3-ubyte.gz`, 3);
+  const labels = await readIdx(`${split}-labels-idx1-ubyte.gz`, 1);
   const px = 28 * 28;
   const taken = new Map<number, number>(classes.map((c) => [c, 0]));
   const rows: number[] = [];
-  for (let i = 0; i < (labels.dims[0] ?? 0); i++) {
+  for (let i = 0; i < (labels.shape[0] ?? 0); i++) {
     const c = labels.data[i] as number;
     const n = taken.get(c);
     if (n !== undefined && n < perClass) {

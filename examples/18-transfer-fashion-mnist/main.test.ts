@@ -38,7 +38,7 @@ describe('examples/18-transfer-fashion-mnist', () => {
       'dropout',
       'predictions',
     ]);
-    const test = loadClasses('t10k', [0, 1, 2, 3, 4], 100);
+    const test = await loadClasses('t10k', [0, 1, 2, 3, 4], 100);
     const probs = base.predict(test.x) as tf.Tensor;
     expect(accuracy(probs, test.labels)).toBeGreaterThan(0.85);
     tf.dispose([probs, test.x, test.y]);
@@ -48,8 +48,8 @@ describe('examples/18-transfer-fashion-mnist', () => {
   it('its features separate the unseen classes 5-9 from 100 labelled images', async () => {
     const base = await loadPretrained(baseDir);
     const extractor = featureExtractor(base);
-    const train = loadClasses('train', [5, 6, 7, 8, 9], 20);
-    const test = loadClasses('t10k', [5, 6, 7, 8, 9], 100);
+    const train = await loadClasses('train', [5, 6, 7, 8, 9], 20);
+    const test = await loadClasses('t10k', [5, 6, 7, 8, 9], 100);
     const fTrain = await extractFeatures(extractor, train.x);
     const fTest = await extractFeatures(extractor, test.x);
     expect(fTrain.shape).toEqual([100, 400]);

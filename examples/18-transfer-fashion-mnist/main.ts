@@ -37,7 +37,7 @@ const epochs = quick
 const baseDir = join(here, 'base-model');
 
 const { backend } = await initRuntime({ seed });
-const test = loadClasses('t10k', NEW_CLASSES, quick ? 200 : Number.POSITIVE_INFINITY);
+const test = await loadClasses('t10k', NEW_CLASSES, quick ? 200 : Number.POSITIVE_INFINITY);
 
 function accuracyOf(probs: tf.Tensor, labels: Int32Array): number {
   const pred = tf.argMax(probs, 1);
@@ -126,7 +126,7 @@ interface Row {
 }
 const rows: Row[] = [];
 for (const n of sizes) {
-  const train = loadClasses('train', NEW_CLASSES, n / NEW_CLASSES.length);
+  const train = await loadClasses('train', NEW_CLASSES, n / NEW_CLASSES.length);
   for (const [approach, run] of [
     ['feature extraction', featureExtraction],
     ['fine-tuning', fineTuning],

@@ -17,8 +17,8 @@ const epochs = Number(process.env.BASE_EPOCHS ?? 5);
 const BASE_CLASSES = [0, 1, 2, 3, 4];
 
 const { backend } = await initRuntime({ seed });
-const train = loadClasses('train', BASE_CLASSES, perClass);
-const test = loadClasses('t10k', BASE_CLASSES);
+const train = await loadClasses('train', BASE_CLASSES, perClass);
+const test = await loadClasses('t10k', BASE_CLASSES);
 const model = baseCnn(BASE_CLASSES.length);
 model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const t0 = performance.now();
