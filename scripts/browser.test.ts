@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FitReport } from './fixtures/browser/page';
 
 /**
  * The main entries of the packages, bundled for the browser the way users bundle them (esbuild, platform
@@ -48,13 +49,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
-interface FitReport {
-  losses: number[];
-  epochs: number;
-  lr: number;
-  tensorsBefore: number;
-  tensorsAfter: number;
-}
 interface PageResult {
   ok: boolean;
   error?: string;
