@@ -16,5 +16,14 @@ export {
 export type { TensorLeakReport } from './memory';
 export { assertNoLeaks, trackTensors } from './memory';
 export { isNode } from './platform';
+export type { PyTemplateField, PyTemplatePart, PyValue } from './py-format';
+export {
+  fillPythonTemplate,
+  formatPython,
+  formatPythonTemplate,
+  parsePythonTemplate,
+  pyRepr,
+  pyStr,
+} from './py-format';
 export type { RandomSource } from './seed';
 export { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';
