@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SkipReporter } from './scripts/test-support/skip-reporter';
 
 const pkgs = ['runtime', 'callbacks', 'datasets', 'diagnostics', 'transfer'] as const;
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
@@ -13,6 +14,8 @@ const alias = pkgs.flatMap((p) => [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // `default`, plus one line per test skipped because a system tool (Chromium, a data set) is missing
+    reporters: ['default', new SkipReporter()],
     projects: [
       ...pkgs.map((p) => ({
         resolve: { alias },

@@ -9,7 +9,8 @@ import {
   softmaxRegression,
 } from '@betterdl/transfer/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
+import { needs } from '../../scripts/test-support/requirements';
 import { loadClasses } from './fashion-mnist';
 
 const baseDir = join(dirname(fileURLToPath(import.meta.url)), 'base-model');
@@ -26,7 +27,8 @@ beforeAll(async () => {
 });
 
 describe('examples/18-transfer-fashion-mnist', () => {
-  it('the committed base model loads and classifies classes 0-4 of the test set', async () => {
+  const data = needs('fashion-mnist');
+  data.it('the committed base model loads and classifies classes 0-4 of the test set', async () => {
     const base = await loadPretrained(baseDir);
     expect(base.layers.map((l) => l.name)).toEqual([
       'conv1',
@@ -45,7 +47,7 @@ describe('examples/18-transfer-fashion-mnist', () => {
     base.dispose();
   });
 
-  it('its features separate the unseen classes 5-9 from 100 labelled images', async () => {
+  data.it('its features separate the unseen classes 5-9 from 100 labelled images', async () => {
     const base = await loadPretrained(baseDir);
     const extractor = featureExtractor(base);
     const train = await loadClasses('train', [5, 6, 7, 8, 9], 20);

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../../scripts/test-support/requirements';
 import { encodeIdx } from './idx';
 import { loadFashionMnist, loadMnist } from './load-mnist';
 
@@ -112,11 +113,9 @@ describe('loadMnist / loadFashionMnist from a directory', () => {
 });
 
 describe('real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
-  it('has 60000 + 10000 images with 6000 / 1000 per class', async () => {
-    const { train, test } = await loadFashionMnist({
-      dir: '/usr/share/datasets/fashion-mnist',
-      flatten: true,
-    });
+  const data = needs('fashion-mnist');
+  data.it('has 60000 + 10000 images with 6000 / 1000 per class', async () => {
+    const { train, test } = await loadFashionMnist({ dir: data.fashionMnistDir!, flatten: true });
     expect(train.x.shape).toEqual([60000, 784]);
     expect(test.x.shape).toEqual([10000, 784]);
     const count = (y: tf.Tensor) => {

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runChromium } from '../../../scripts/test-support/chromium';
+import { needs } from '../../../scripts/test-support/requirements';
 import { learningCurves } from './learning-curves';
 import { render } from './render';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = await mkdtemp(join(tmpdir(), 'betterdl-render-'));
 afterAll(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
@@ -22,11 +20,8 @@ describe('render', () => {
     await expect(render({} as never, '#vis')).rejects.toThrow(/spec must be a Vega-Lite spec/);
   });
 
-  const chromium = existsSync(CHROMIUM);
-  const name = chromium
-    ? 'draws a learning-curve figure into a page element in headless Chromium'
-    : `draws in headless Chromium: SKIPPED because ${CHROMIUM} is not installed (apt-get install chromium)`;
-  it.skipIf(!chromium)(name, async () => {
+  const browser = needs('chromium');
+  browser.it('draws a learning-curve figure into a page element in headless Chromium', async () => {
     // bundle a tiny page script with the esbuild that tsup ships, then let Chromium run it
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const esbuild = createRequire(join(root, 'node_modules/tsup/package.json'))('esbuild') as {
@@ -56,25 +51,16 @@ try { await render(learningCurves({ loss: [1] }), '#missing'); } catch (e) { doc
       join(dir, 'page.html'),
       '<!doctype html><html><body><div id="vis"></div><script type="module" src="page.js"></script></body></html>',
     );
-    const { stdout } = await promisify(execFile)(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+    const stdout = await runChromium(browser.chromium!, {
+      profileDir: join(dir, 'profile'),
+      args: [
         '--allow-file-access-from-files',
-        `--user-data-dir=${join(dir, 'profile')}`,
         '--virtual-time-budget=10000',
         '--dump-dom',
         `file://${join(dir, 'page.html')}`,
       ],
-      { timeout: 90_000, maxBuffer: 64 << 20 },
-    );
+      timeoutMs: 90_000,
+    });
     expect(stdout).toContain('<title>rendered</title>');
     expect(stdout).toMatch(/<div id="vis"[^>]*>[\s\S]*<svg[\s\S]*from the browser/);
     expect(stdout).toMatch(/data-error="render: no element matches &quot;#missing&quot;/);

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runChromium } from '../../../scripts/test-support/chromium';
+import { needs } from '../../../scripts/test-support/requirements';
 import { confusionMatrix, plotConfusionMatrix } from './confusion-matrix';
 import { writeReport } from './write-report';
 
-const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const dir = process.env.BETTERDL_KEEP_REPORT ?? (await mkdtemp(join(tmpdir(), 'betterdl-report-')));
 afterAll(() =>
   process.env.BETTERDL_KEEP_REPORT
@@ -67,36 +64,20 @@ describe('writeReport', () => {
     );
   });
 
-  const chromium = existsSync(CHROMIUM);
-  const name = chromium
-    ? 'renders in headless Chromium with no network'
-    : `renders in headless Chromium: SKIPPED because ${CHROMIUM} is not installed (apt-get install chromium)`;
-  it.skipIf(!chromium)(name, async () => {
+  const browser = needs('chromium');
+  browser.it('renders in headless Chromium with no network', async () => {
     const { path } = await report();
     const profile = join(dir, 'profile');
     const shot = join(dir, 'shot.png');
-    const flags = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND',
-      `--user-data-dir=${profile}`,
-      '--window-size=1200,2400',
-    ];
-    const { stdout } = await run(CHROMIUM, [...flags, '--dump-dom', `file://${path}`], {
-      timeout: 60_000,
-      maxBuffer: 64 << 20,
-    });
+    const flags = ['--host-resolver-rules=MAP * ~NOTFOUND', '--window-size=1200,2400'];
+    const chromium = (args: string[]) =>
+      runChromium(browser.chromium!, { profileDir: profile, args: [...flags, ...args], timeoutMs: 60_000 });
+    const stdout = await chromium(['--dump-dom', `file://${path}`]);
     // the browser parsed the page: the SVG figures are live elements with their text
     expect(stdout).toContain('<h1>Lesson 5 &lt;regularisation&gt;</h1>');
     expect((stdout.match(/<svg /g) ?? []).length).toBe(2);
     expect(stdout).toContain('Confusion matrix (accuracy 75.0%)');
-    await run(CHROMIUM, [...flags, `--screenshot=${shot}`, `file://${path}`], { timeout: 60_000 });
+    await chromium([`--screenshot=${shot}`, `file://${path}`]);
     expect((await stat(shot)).size).toBeGreaterThan(20_000);
   });
 });
