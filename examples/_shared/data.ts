@@ -72,7 +72,12 @@ export function describeSource(src: FashionMnistSource, deps: DataDeps = machine
 
 /** The one error of a machine that has Fashion-MNIST neither on disk nor within reach of a download. */
 export function noFashionMnist(cacheDir: string, cause: unknown): BetterDLError {
-  const why = String((cause as Error)?.message ?? cause).split('\n')[0];
+  // The downloader's message lists every attempt, one a line: its first and its last say enough.
+  const lines = String((cause as Error)?.message ?? cause)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const why = lines.length > 1 ? `${lines[0]} … ${lines.at(-1)}` : (lines[0] ?? 'unknown error');
   return new BetterDLError(
     'IO_ERROR',
     `Fashion-MNIST is not on this machine and could not be downloaded (${why}). Two ways to get it: ` +
