@@ -72,12 +72,13 @@ export function describeSource(src: FashionMnistSource, deps: DataDeps = machine
 
 /** The one error of a machine that has Fashion-MNIST neither on disk nor within reach of a download. */
 export function noFashionMnist(cacheDir: string, cause: unknown): BetterDLError {
-  // The downloader's message lists every attempt, one a line: its first and its last say enough.
+  // The downloader's message lists every attempt, one a line: its first line and the last attempt say enough.
   const lines = String((cause as Error)?.message ?? cause)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const why = lines.length > 1 ? `${lines[0]} … ${lines.at(-1)}` : (lines[0] ?? 'unknown error');
+  const attempt = lines.filter((l) => /\(attempt \d+\)/.test(l)).at(-1);
+  const why = attempt ? `${lines[0]} … ${attempt}` : lines.join(' ') || 'unknown error';
   return new BetterDLError(
     'IO_ERROR',
     `Fashion-MNIST is not on this machine and could not be downloaded (${why}). Two ways to get it: ` +
