@@ -1,4 +1,4 @@
-// Overhead of @betterdl/callbacks on the lesson-5 model (make_circles, 2 → Dense(500, relu) → Dense(1, sigmoid),
+// Overhead of @betterdl/callbacks on the lesson-5 model (makeCircles, as bench/lesson5.bench.ts, 2 → Dense(500, relu) → Dense(1, sigmoid),
 // Adam, 30 training samples in one batch, 70 validation samples every epoch): wall time of `fit` for 1000
 // epochs with and without earlyStopping + reduceLROnPlateau + csvLogger + modelCheckpoint(saveBestOnly),
 // runs alternated (plain, callbacks, plain, ...) to spread machine noise over both. Target ratio ≤ 1.05.
@@ -19,6 +19,7 @@ import {
   resolveLogs,
 } from '../packages/callbacks/src/node';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
+import { lesson5Circles } from './python/harness';
 
 const arg = (name: string, d: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
@@ -26,31 +27,8 @@ const EPOCHS = Number(arg('epochs', '1000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const BACKEND = arg('backend', 'wasm');
 
-/** Two noisy concentric circles (like scikit-learn's make_circles(100, noise=0.1, factor=0.8)). */
-function circles(n: number, seed: number): { x: number[][]; y: number[] } {
-  let s = seed;
-  const rnd = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = i % 2 ? 0.8 : 1;
-    const t = 2 * Math.PI * rnd();
-    x.push([r * Math.cos(t) + 0.1 * gauss(), r * Math.sin(t) + 0.1 * gauss()]);
-    y.push(i % 2);
-  }
-  return { x, y };
-}
-
 const info = await initRuntime({ backend: BACKEND, verbose: false });
-const d = circles(100, 1);
-const trainX = tf.tensor2d(d.x.slice(0, 30));
-const trainY = tf.tensor2d(d.y.slice(0, 30), [30, 1]);
-const testX = tf.tensor2d(d.x.slice(30));
-const testY = tf.tensor2d(d.y.slice(30), [70, 1]);
+const { trainX, trainY, testX, testY } = lesson5Circles();
 const dir = mkdtempSync(join(tmpdir(), 'betterdl-bench-'));
 
 class ReadLogs extends tfl.Callback {

@@ -5,38 +5,18 @@
 // Best of `--rounds` interleaved runs. `pnpm bench cnn [--train=10000] [--epochs=1] [--rounds=2]`
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initRuntime, setSeed } from '../packages/runtime/src/index';
-import {
-  bestOf,
-  childVariant,
-  fashionMnist,
-  numArg,
-  printTable,
-  type Row,
-  ratio,
-  report,
-  runTfjsChild,
-  runTorch,
-  save,
-} from './python/harness';
+import * as bench from './python/harness';
 
-const TRAIN = numArg('train', 10000);
-const EPOCHS = numArg('epochs', 1);
-const ROUNDS = numArg('rounds', 2);
+const TRAIN = bench.numArg('train', 10000);
+const EPOCHS = bench.numArg('epochs', 1);
+const ROUNDS = bench.numArg('rounds', 2);
 const TEST = 10000;
 const CPU_SAMPLES = 128;
 
 async function child(variant: string): Promise<void> {
-  const backend = variant.startsWith('cpu') ? 'cpu' : 'wasm';
-  await initRuntime({
-    backend,
-    kernelFixes: variant.startsWith('wasm-fixed'),
-    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
-    verbose: false,
-  });
-  setSeed(0);
+  const backend = await bench.initVariant(variant, 0);
   const train = backend === 'cpu' ? CPU_SAMPLES : TRAIN;
-  const tr = fashionMnist('train', train);
+  const tr = await bench.fashionMnist('train', train);
   const x = tf.tensor4d(tr.x, [tr.n, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
   const model = tfl.sequential({
@@ -61,22 +41,21 @@ async function child(variant: string): Promise<void> {
   try {
     await model.fit(x, y, { epochs, batchSize: 128, shuffle: true, verbose: 0 });
   } catch (err) {
-    report({ error: (err as Error).message.split('\n')[0] ?? String(err) });
+    bench.report({ error: (err as Error).message.split('\n')[0] ?? String(err) });
     return;
   }
   const seconds = (performance.now() - t0) / 1000;
-  let testAccuracy: number | null = null;
+  let accuracy: number | null = null;
   if (backend !== 'cpu') {
-    const te = fashionMnist('t10k', TEST);
-    const pred = tf.tidy(() =>
-      tf.argMax(model.predict(tf.tensor4d(te.x, [te.n, 28, 28, 1])) as tf.Tensor, 1),
-    );
-    const p = pred.dataSync();
-    let ok = 0;
-    for (let i = 0; i < te.n; i++) if (p[i] === te.y[i]) ok++;
-    testAccuracy = ok / te.n;
+    const te = await bench.fashionMnist('t10k', TEST);
+    accuracy = bench.testAccuracy(model, tf.tensor4d(te.x, [te.n, 28, 28, 1]), te.y);
   }
-  report({ samplesPerSec: (tr.n * epochs) / seconds, testAccuracy, seconds, trainSamples: tr.n * epochs });
+  bench.report({
+    samplesPerSec: (tr.n * epochs) / seconds,
+    testAccuracy: accuracy,
+    seconds,
+    trainSamples: tr.n * epochs,
+  });
 }
 
 function parent(): void {
@@ -85,36 +64,27 @@ function parent(): void {
   );
   const file = new URL(import.meta.url).pathname;
   const args = [`--train=${TRAIN}`, `--epochs=${EPOCHS}`];
-  const rows: Record<string, Row> = {
-    'tfjs wasm (stock)': runTfjsChild(file, 'wasm-stock', args),
-    [`tfjs cpu (stock, ${CPU_SAMPLES} samples)`]: runTfjsChild(file, 'cpu-stock', args),
-    ...bestOf(
-      {
-        'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
-        'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
-        'PyTorch CPU, 1 thread': () => runTorch('cnn.py', 1, args),
-        'PyTorch CPU, 2 threads': () => runTorch('cnn.py', 2, args),
-      },
-      ROUNDS,
-      'samplesPerSec',
-    ),
+  const rows: Record<string, bench.Row> = {
+    'tfjs wasm (stock)': bench.runTfjsChild(file, 'wasm-stock', args),
+    [`tfjs cpu (stock, ${CPU_SAMPLES} samples)`]: bench.runTfjsChild(file, 'cpu-stock', args),
+    ...bench.bestOf(bench.betterdlAndTorch(file, 'cnn.py', args), ROUNDS, 'samplesPerSec'),
   };
   const fixed = rows['tfjs wasm + betterdl']?.samplesPerSec;
-  for (const r of Object.values(rows)) r.vsBetterdl = ratio(r.samplesPerSec, fixed);
-  printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
+  for (const r of Object.values(rows)) r.vsBetterdl = bench.ratio(r.samplesPerSec, fixed);
+  bench.printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
   const ratios = {
-    betterdlVsStockCpu: ratio(fixed, rows[`tfjs cpu (stock, ${CPU_SAMPLES} samples)`]?.samplesPerSec),
-    betterdlVsTorch1: ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
-    betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
-    betterdl2ThreadsVsTorch2: ratio(
+    betterdlVsStockCpu: bench.ratio(fixed, rows[`tfjs cpu (stock, ${CPU_SAMPLES} samples)`]?.samplesPerSec),
+    betterdlVsTorch1: bench.ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
+    betterdlVsTorch2: bench.ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
+    betterdl2ThreadsVsTorch2: bench.ratio(
       rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
       rows['PyTorch CPU, 2 threads']?.samplesPerSec,
     ),
   };
   console.log('ratios (samples/s, same run):', JSON.stringify(ratios));
-  save('cnn', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });
+  bench.save('cnn', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });
 }
 
-const v = childVariant();
+const v = bench.childVariant();
 if (v) await child(v);
 else parent();

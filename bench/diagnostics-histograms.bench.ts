@@ -14,7 +14,7 @@ const ROUNDS = numArg('rounds', 4);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const info = await initRuntime({ backend: 'wasm', verbose: false, seed: 1 });
-const data = fashionMnist('train', TRAIN);
+const data = await fashionMnist('train', TRAIN);
 const x = tf.tensor2d(data.x, [data.n, 784]);
 const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.y, 'int32'), 10));
 const model = tfl.sequential({

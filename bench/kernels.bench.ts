@@ -3,17 +3,7 @@
 // @betterdl/runtime's kernel fixes, and PyTorch CPU (1 and 2 threads), each in its own process, in one run.
 // `pnpm bench kernels`
 import * as tf from '@tensorflow/tfjs-core';
-import { initRuntime } from '../packages/runtime/src/index';
-import {
-  childVariant,
-  printTable,
-  type Row,
-  ratio,
-  report,
-  runTfjsChild,
-  runTorch,
-  save,
-} from './python/harness';
+import * as bench from './python/harness';
 
 const M = 128;
 const K = 784;
@@ -35,8 +25,8 @@ function time(f: () => tf.Tensor): number {
 }
 
 async function child(variant: string): Promise<void> {
-  await initRuntime({ backend: 'wasm', kernelFixes: variant === 'wasm-fixed', verbose: false });
-  const row: Row = {};
+  await bench.initVariant(variant);
+  const row: bench.Row = {};
   const flops = 2 * M * K * N;
   for (const c of CASES) {
     if (c === 'batched8') {
@@ -77,7 +67,7 @@ async function child(variant: string): Promise<void> {
           { filterSize: 2, strides: 2, pad: 'valid' },
         ) as tf.Tensor,
   );
-  report(row);
+  bench.report(row);
 }
 
 function parent(): void {
@@ -86,29 +76,29 @@ function parent(): void {
   );
   console.log('and the small CNN’s backprop kernels in ms (lower is better)');
   const file = new URL(import.meta.url).pathname;
-  const rows: Record<string, Row> = {
-    'tfjs wasm (stock)': runTfjsChild(file, 'wasm-stock'),
-    'tfjs wasm + betterdl': runTfjsChild(file, 'wasm-fixed'),
-    'PyTorch CPU, 1 thread': runTorch('kernels.py', 1),
-    'PyTorch CPU, 2 threads': runTorch('kernels.py', 2),
+  const rows: Record<string, bench.Row> = {
+    'tfjs wasm (stock)': bench.runTfjsChild(file, 'wasm-stock'),
+    'tfjs wasm + betterdl': bench.runTfjsChild(file, 'wasm-fixed'),
+    'PyTorch CPU, 1 thread': bench.runTorch('kernels.py', 1),
+    'PyTorch CPU, 2 threads': bench.runTorch('kernels.py', 2),
   };
   const cols = [...CASES, 'convBackpropInputMs', 'convBackpropFilterMs', 'maxPoolGradMs'];
-  printTable(rows, cols);
+  bench.printTable(rows, cols);
   const stock = rows['tfjs wasm (stock)'] ?? {};
   const fixed = rows['tfjs wasm + betterdl'] ?? {};
   const torch1 = rows['PyTorch CPU, 1 thread'] ?? {};
   const speedup: Record<string, number | null> = {};
   const vsTorch1: Record<string, number | null> = {};
   for (const c of CASES) {
-    speedup[c] = ratio(fixed[c], stock[c]);
-    vsTorch1[c] = ratio(fixed[c], torch1[c]);
+    speedup[c] = bench.ratio(fixed[c], stock[c]);
+    vsTorch1[c] = bench.ratio(fixed[c], torch1[c]);
   }
-  for (const c of ['convBackpropInputMs', 'maxPoolGradMs']) speedup[c] = ratio(stock[c], fixed[c]);
+  for (const c of ['convBackpropInputMs', 'maxPoolGradMs']) speedup[c] = bench.ratio(stock[c], fixed[c]);
   console.log('betterdl speed-up over stock wasm (same run):', JSON.stringify(speedup));
   console.log('betterdl GFLOP/s relative to PyTorch 1 thread:', JSON.stringify(vsTorch1));
-  save('kernels', { shape: [M, K, N], rows, speedup, vsTorch1 });
+  bench.save('kernels', { shape: [M, K, N], rows, speedup, vsTorch1 });
 }
 
-const v = childVariant();
+const v = bench.childVariant();
 if (v) await child(v);
 else parent();

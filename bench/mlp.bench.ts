@@ -4,36 +4,17 @@
 // Best of `--rounds` interleaved runs per variant. `pnpm bench mlp [--train=10000] [--epochs=2] [--rounds=2]`
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initRuntime, setSeed } from '../packages/runtime/src/index';
-import {
-  bestOf,
-  childVariant,
-  fashionMnist,
-  numArg,
-  printTable,
-  type Row,
-  ratio,
-  report,
-  runTfjsChild,
-  runTorch,
-  save,
-} from './python/harness';
+import * as bench from './python/harness';
 
-const TRAIN = numArg('train', 10000);
-const EPOCHS = numArg('epochs', 2);
-const ROUNDS = numArg('rounds', 2);
+const TRAIN = bench.numArg('train', 10000);
+const EPOCHS = bench.numArg('epochs', 2);
+const ROUNDS = bench.numArg('rounds', 2);
 const TEST = 10000;
 
 async function child(variant: string): Promise<void> {
-  await initRuntime({
-    backend: 'wasm',
-    kernelFixes: variant.startsWith('wasm-fixed'),
-    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
-    verbose: false,
-  });
-  setSeed(0);
-  const tr = fashionMnist('train', TRAIN);
-  const te = fashionMnist('t10k', TEST);
+  await bench.initVariant(variant, 0);
+  const tr = await bench.fashionMnist('train', TRAIN);
+  const te = await bench.fashionMnist('t10k', TEST);
   const x = tf.tensor2d(tr.x, [tr.n, 784]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
   const model = tfl.sequential({
@@ -46,11 +27,12 @@ async function child(variant: string): Promise<void> {
   const t0 = performance.now();
   await model.fit(x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true, verbose: 0 });
   const seconds = (performance.now() - t0) / 1000;
-  const pred = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(te.x, [te.n, 784])) as tf.Tensor, 1));
-  const p = pred.dataSync();
-  let ok = 0;
-  for (let i = 0; i < te.n; i++) if (p[i] === te.y[i]) ok++;
-  report({ samplesPerSec: (tr.n * EPOCHS) / seconds, testAccuracy: ok / te.n, seconds });
+  const xTest = tf.tensor2d(te.x, [te.n, 784]);
+  bench.report({
+    samplesPerSec: (tr.n * EPOCHS) / seconds,
+    testAccuracy: bench.testAccuracy(model, xTest, te.y),
+    seconds,
+  });
 }
 
 function parent(): void {
@@ -59,37 +41,34 @@ function parent(): void {
   );
   const file = new URL(import.meta.url).pathname;
   const args = [`--train=${TRAIN}`, `--epochs=${EPOCHS}`];
-  const rows: Record<string, Row> = bestOf(
+  const rows: Record<string, bench.Row> = bench.bestOf(
     {
-      'tfjs wasm (stock)': () => runTfjsChild(file, 'wasm-stock', args),
-      'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
-      'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
-      'PyTorch CPU, 1 thread': () => runTorch('mlp.py', 1, args),
-      'PyTorch CPU, 2 threads': () => runTorch('mlp.py', 2, args),
+      'tfjs wasm (stock)': () => bench.runTfjsChild(file, 'wasm-stock', args),
+      ...bench.betterdlAndTorch(file, 'mlp.py', args),
     },
     ROUNDS,
     'samplesPerSec',
   );
   const fixed = rows['tfjs wasm + betterdl']?.samplesPerSec;
-  for (const r of Object.values(rows)) r.vsBetterdl = ratio(r.samplesPerSec, fixed);
-  printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
+  for (const r of Object.values(rows)) r.vsBetterdl = bench.ratio(r.samplesPerSec, fixed);
+  bench.printTable(rows, ['samplesPerSec', 'testAccuracy', 'seconds', 'vsBetterdl']);
   const ratios = {
-    betterdlVsStockWasm: ratio(fixed, rows['tfjs wasm (stock)']?.samplesPerSec),
-    betterdl2ThreadsVsStockWasm: ratio(
+    betterdlVsStockWasm: bench.ratio(fixed, rows['tfjs wasm (stock)']?.samplesPerSec),
+    betterdl2ThreadsVsStockWasm: bench.ratio(
       rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
       rows['tfjs wasm (stock)']?.samplesPerSec,
     ),
-    betterdl2ThreadsVsTorch2: ratio(
+    betterdl2ThreadsVsTorch2: bench.ratio(
       rows['tfjs wasm + betterdl, 2 threads']?.samplesPerSec,
       rows['PyTorch CPU, 2 threads']?.samplesPerSec,
     ),
-    betterdlVsTorch1: ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
-    betterdlVsTorch2: ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
+    betterdlVsTorch1: bench.ratio(fixed, rows['PyTorch CPU, 1 thread']?.samplesPerSec),
+    betterdlVsTorch2: bench.ratio(fixed, rows['PyTorch CPU, 2 threads']?.samplesPerSec),
   };
   console.log('ratios (samples/s, same run):', JSON.stringify(ratios));
-  save('mlp', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });
+  bench.save('mlp', { train: TRAIN, epochs: EPOCHS, test: TEST, rounds: ROUNDS, rows, ratios });
 }
 
-const v = childVariant();
+const v = bench.childVariant();
 if (v) await child(v);
 else parent();

@@ -1,7 +1,6 @@
-import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -56,10 +55,8 @@ interface Metafile {
 }
 
 async function bundle(): Promise<Metafile> {
-  // the esbuild that tsup ships (real path: pnpm links tsup's own dependencies beside its real directory)
-  const esbuild = createRequire(realpathSync(join(root, 'node_modules/tsup/package.json')))('esbuild') as {
-    build(o: Record<string, unknown>): Promise<{ metafile: Metafile }>;
-  };
+  // esbuild is a devDependency of the repository (the same version tsup uses)
+  const esbuild = await import('esbuild');
   // Workspace packages resolve to their sources (so `pnpm test` works before `pnpm build`); only main entries.
   const alias = Object.fromEntries(PACKAGES.map((p) => [`@betterdl/${p}`, join(pkg(p), 'src/index.ts')]));
   const { metafile } = await esbuild.build({

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '@betterdl/runtime/node';
+import type { LessonResult } from '../examples/_shared/lesson';
 import {
   type ExampleInfo,
   findExample,
@@ -31,39 +32,8 @@ export const COURSE = [
   '01-diagnose',
 ] as const;
 
-/** One variant (model configuration) of a lesson as its example reports it in result.json. */
-export interface VariantResult {
-  name: string;
-  /** Final accuracy on the training set (model.evaluate). */
-  train: number;
-  /** Final accuracy on the test set. */
-  test: number;
-  /** Epochs actually trained. */
-  epochs: number;
-  /** Wall time of the fit. */
-  seconds: number;
-  /** diagnose(history).verdict */
-  verdict?: string;
-  /** diagnose(history).reason: one sentence saying why. */
-  reason?: string;
-  /** diagnose(history).suggestions */
-  suggestions?: string[];
-}
-
-/** The `result.json` every course example writes into its output directory (see examples/README.md). */
-export interface LessonResult {
-  example: string;
-  title: string;
-  backend: string;
-  quick: boolean;
-  seed: number;
-  seconds: number;
-  variants: VariantResult[];
-  /** File names, relative to the result's directory, of the learning-curve figure. */
-  figure: { svg?: string; png?: string };
-  /** One or two sentences on what the run shows, written from the numbers. */
-  takeaway: string;
-}
+// The result.json format is typed once, beside the writer the examples use.
+export type { LessonResult, VariantResult } from '../examples/_shared/lesson';
 
 interface Args {
   quick: boolean;

@@ -1,11 +1,15 @@
-// Shared by the runtime benchmarks (bench/kernels|mlp|cnn|lesson5.bench.ts): each benchmark file is both
+// Shared by the benchmarks (bench/kernels|mlp|cnn|lesson5|callbacks-overhead.bench.ts): each benchmark file is both
 // the parent (spawns one child process per variant, so stock and fixed kernels never share a process, then
 // PyTorch with 1 and 2 threads) and the child (`--child <variant>` runs one workload and prints one JSON line).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { makeCircles } from '../../packages/datasets/src/index';
+import { readIdxFile } from '../../packages/datasets/src/node';
+import { initRuntime, setSeed } from '../../packages/runtime/src/index';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MARK = 'BENCH_RESULT ';
@@ -83,6 +87,23 @@ export function bestOf(
   return best;
 }
 
+/**
+ * The variants every runtime benchmark compares, as {@link bestOf} takes them: tfjs wasm with betterdl's
+ * kernel fixes on 1 and 2 threads (children of `file`), and PyTorch CPU on 1 and 2 threads (`torchScript`).
+ */
+export function betterdlAndTorch(
+  file: string,
+  torchScript: string,
+  args: string[] = [],
+): Record<string, () => Row> {
+  return {
+    'tfjs wasm + betterdl': () => runTfjsChild(file, 'wasm-fixed', args),
+    'tfjs wasm + betterdl, 2 threads': () => runTfjsChild(file, 'wasm-fixed-2t', args),
+    'PyTorch CPU, 1 thread': () => runTorch(torchScript, 1, args),
+    'PyTorch CPU, 2 threads': () => runTorch(torchScript, 2, args),
+  };
+}
+
 /** `--name=value` from the command line as a number, else `fallback`. */
 export function numArg(name: string, fallback: number): number {
   const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -128,19 +149,59 @@ export function save(name: string, data: Record<string, unknown>): void {
   console.log(`wrote ${file}`);
 }
 
+/** Where Debian's dataset-fashion-mnist puts the IDX files (the PyTorch side reads the same files). */
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 
-/** The first `limit` Fashion-MNIST images (scaled to [0, 1]) and labels of a split. */
-export function fashionMnist(
+/** The first `limit` Fashion-MNIST images (scaled to [0, 1]) and labels of a split, read with readIdxFile. */
+export async function fashionMnist(
   split: 'train' | 't10k',
   limit: number,
-): { x: Float32Array; y: Int32Array; n: number } {
-  const img = gunzipSync(readFileSync(`${FMNIST}/${split}-images-idx3-ubyte.gz`));
-  const lab = gunzipSync(readFileSync(`${FMNIST}/${split}-labels-idx1-ubyte.gz`));
-  const n = Math.min(limit, img.readUInt32BE(4));
+): Promise<{ x: Float32Array; y: Int32Array; n: number }> {
+  const img = await readIdxFile(`${FMNIST}/${split}-images-idx3-ubyte.gz`, { rank: 3, dtype: 'uint8' });
+  const lab = await readIdxFile(`${FMNIST}/${split}-labels-idx1-ubyte.gz`, { rank: 1, dtype: 'uint8' });
+  const n = Math.min(limit, img.shape[0] ?? 0);
   const x = new Float32Array(n * 784);
-  for (let i = 0; i < n * 784; i++) x[i] = (img[16 + i] as number) / 255;
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) y[i] = lab[8 + i] as number;
-  return { x, y, n };
+  for (let i = 0; i < n * 784; i++) x[i] = (img.data[i] as number) / 255;
+  return { x, y: Int32Array.from(lab.data.subarray(0, n)), n };
+}
+
+/**
+ * Initialises the runtime a child variant names: `cpu-…` the stock cpu backend, else wasm; `wasm-fixed…`
+ * with betterdl's kernel fixes, `wasm-fixed-2t` on 2 threads; then `setSeed(seed)` when given. Returns the backend.
+ */
+export async function initVariant(variant: string, seed?: number): Promise<'cpu' | 'wasm'> {
+  const backend = variant.startsWith('cpu') ? 'cpu' : 'wasm';
+  await initRuntime({
+    backend,
+    kernelFixes: variant.startsWith('wasm-fixed'),
+    ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
+    verbose: false,
+  });
+  if (seed !== undefined) setSeed(seed);
+  return backend;
+}
+
+/** Share of `labels` that the arg-max of `model.predict(x)` gets right. */
+export function testAccuracy(model: tfl.LayersModel, x: tf.Tensor, labels: Int32Array): number {
+  const p = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1)).dataSync();
+  let ok = 0;
+  for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) ok++;
+  return ok / labels.length;
+}
+
+/**
+ * The lesson-5 data: scikit-learn's make_circles(n_samples=100, noise=0.1, random_state=1) from
+ * `makeCircles`, the first 30 rows for training and the other 70 for validation (as bench/python/lesson5.py).
+ */
+export function lesson5Circles(): {
+  trainX: tf.Tensor2D;
+  trainY: tf.Tensor2D;
+  testX: tf.Tensor2D;
+  testY: tf.Tensor2D;
+} {
+  const d = makeCircles({ nSamples: 100, noise: 0.1, randomState: 1 });
+  const [trainX, testX] = tf.split(d.x, [30, 70]) as [tf.Tensor2D, tf.Tensor2D];
+  const [trainY, testY] = tf.split(d.y, [30, 70]) as [tf.Tensor2D, tf.Tensor2D];
+  tf.dispose([d.x, d.y]);
+  return { trainX, trainY, testX, testY };
 }

@@ -2,46 +2,24 @@
 // and "Impact of training when the majority of inputs are greater than zero" (inverted images, 1 - x): the
 // 784-1000-10 network on the same images scaled five ways. The recipe uses MNIST; where MNIST is not on disk
 // this example says so and uses Fashion-MNIST. The learning curves of all five are overlaid in one figure.
-import { loadFashionMnist, loadMnist, minMaxScaler, standardScaler } from '@betterdl/datasets/node';
+import { minMaxScaler, standardScaler } from '@betterdl/datasets';
 import { learningCurves } from '@betterdl/diagnostics';
 import { saveFigure } from '@betterdl/diagnostics/node';
-import { initRuntime, setSeed } from '@betterdl/runtime';
+import { setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { loadCookbookData, network, subsetSizes } from '../_shared/cookbook';
+import { startExample } from '../_shared/lesson';
 
-const quick = process.env.BETTERDL_QUICK === '1' || process.argv.includes('--quick');
-const seed = Number(process.env.BETTERDL_SEED ?? 1);
-const out = process.env.BETTERDL_OUT ?? 'reports/09-cookbook-inputs';
-const trainSize = quick ? 1000 : 10000;
-const testSize = quick ? 500 : 2000;
+const { quick, seed, out } = await startExample('09-cookbook-inputs');
+const { trainSize, testSize } = subsetSizes(quick);
 const epochs = quick ? 2 : 5;
 
-await initRuntime({ seed });
-
-const options = { flatten: true, scale: false, oneHot: true, limit: trainSize };
-let data: Awaited<ReturnType<typeof loadMnist>>;
-let dataset = 'MNIST';
-try {
-  // MNIST from the cache only (download: false): say so and fall back when it is not on this machine.
-  data = await loadMnist({ ...options, download: false });
-} catch (err) {
-  dataset = 'Fashion-MNIST';
-  console.log(`MNIST is not on this machine (${(err as Error).message.split('\n')[0]})`);
-  console.log(
-    'Using Fashion-MNIST instead: the same 28×28 grey images and 10 classes, of clothes rather than digits.',
-  );
-  data = await loadFashionMnist({
-    ...options,
-    dir: process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist',
-  });
-}
-const trainX = data.train.x as tf.Tensor2D;
-const trainY = data.train.y as tf.Tensor2D;
-const testX = tf.slice(data.test.x, 0, testSize) as tf.Tensor2D;
-const testY = tf.slice(data.test.y, 0, testSize) as tf.Tensor2D;
-console.log(
-  `${dataset}: ${trainX.shape[0]} training and ${testX.shape[0]} test images (a subset, to keep the run short)`,
-);
+const { dataset, trainX, trainY, testX, testY, dispose } = await loadCookbookData({
+  trainSize,
+  testSize,
+  scale: false,
+});
 
 // Every statistic is measured on the training images only, per pixel, and applied to both sets: the scalers
 // of @betterdl/datasets work like scikit-learn's (fit on train, transform train and test).
@@ -63,12 +41,7 @@ for (const [name, scale] of Object.entries(scalings)) {
   const xTrain = tf.tidy(() => scale(trainX));
   const xTest = tf.tidy(() => scale(testX));
   setSeed(seed);
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const model = network([1000]);
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const history = await model.fit(xTrain, trainY, {
     validationData: [xTest, testY],
@@ -86,4 +59,5 @@ for (const [name, scale] of Object.entries(scalings)) {
 const spec = learningCurves(histories, { title: `784-1000-10 on ${dataset}: five ways to scale the pixels` });
 const figure = await saveFigure(spec, `${out}/curves`, { formats: ['svg', 'png'], scale: 1 });
 console.log(`figure: ${figure.png ?? figure.svg}`);
-tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y, testX, testY, mean, range]);
+tf.dispose([mean, range]);
+dispose();

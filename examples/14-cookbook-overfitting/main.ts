@@ -3,48 +3,23 @@
 // normalisation. Over-fitting shows in the gap between train and test accuracy and in the weights: the
 // histograms of the output layer's weights spread out as the network memorises, and the remedies pull them
 // back towards zero. MNIST, or Fashion-MNIST where MNIST is not on disk (said when it runs).
-import { loadFashionMnist, loadMnist } from '@betterdl/datasets/node';
 import type { VegaLiteSpec } from '@betterdl/diagnostics';
 import { learningCurves } from '@betterdl/diagnostics';
 import { saveFigure } from '@betterdl/diagnostics/node';
-import { initRuntime, setSeed } from '@betterdl/runtime';
-import * as tf from '@tensorflow/tfjs-core';
+import { setSeed } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { accuracy } from '../_shared/accuracy';
+import { loadCookbookData, subsetSizes } from '../_shared/cookbook';
+import { startExample } from '../_shared/lesson';
 
-const quick = process.env.BETTERDL_QUICK === '1' || process.argv.includes('--quick');
-const seed = Number(process.env.BETTERDL_SEED ?? 1);
-const out = process.env.BETTERDL_OUT ?? 'reports/14-cookbook-overfitting';
-const trainSize = quick ? 1000 : 10000;
-const testSize = quick ? 500 : 2000;
+const { quick, seed, out } = await startExample('14-cookbook-overfitting');
+const { trainSize, testSize } = subsetSizes(quick);
 const epochs = quick ? 3 : 40;
 const shortEpochs = quick ? 1 : 5;
 
-await initRuntime({ seed });
-
-const options = { flatten: true, oneHot: true, limit: trainSize }; // pixels scaled to [0, 1]
-let data: Awaited<ReturnType<typeof loadMnist>>;
-let dataset = 'MNIST';
-try {
-  // MNIST from the cache only (download: false): say so and fall back when it is not on this machine.
-  data = await loadMnist({ ...options, download: false });
-} catch (err) {
-  dataset = 'Fashion-MNIST';
-  console.log(`MNIST is not on this machine (${(err as Error).message.split('\n')[0]})`);
-  console.log(
-    'Using Fashion-MNIST instead: the same 28×28 grey images and 10 classes, of clothes rather than digits.',
-  );
-  data = await loadFashionMnist({
-    ...options,
-    dir: process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist',
-  });
-}
-const xTrain = data.train.x as tf.Tensor2D;
-const yTrain = data.train.y as tf.Tensor2D;
-const xTest = tf.slice(data.test.x, 0, testSize) as tf.Tensor2D;
-const yTest = tf.slice(data.test.y, 0, testSize) as tf.Tensor2D;
-console.log(
-  `${dataset}: ${xTrain.shape[0]} training and ${xTest.shape[0]} test images (a subset, to keep the run short)`,
-);
+// Pixels scaled to [0, 1].
+const data = await loadCookbookData({ trainSize, testSize, scale: true });
+const { dataset, trainX: xTrain, trainY: yTrain, testX: xTest, testY: yTest } = data;
 
 interface Variant {
   name: string;
@@ -103,13 +78,6 @@ const variants: Variant[] = [
   },
 ];
 
-function accuracy(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
-  const [loss, acc] = model.evaluate(x, y, { batchSize: 1024 }) as tf.Scalar[];
-  const value = acc!.dataSync()[0]!;
-  tf.dispose([loss!, acc!]);
-  return value;
-}
-
 const histories: Record<string, tfl.History> = {};
 const weights: { variant: string; weight: number }[] = [];
 for (const v of variants) {
@@ -129,7 +97,7 @@ for (const v of variants) {
   const sd = Math.sqrt(kernel.reduce((s, w) => s + w * w, 0) / kernel.length);
   for (const w of kernel) weights.push({ variant: v.name, weight: w });
   console.log(
-    `${v.name}: Train: ${accuracy(model, xTrain, yTrain).toFixed(3)}, Test: ${accuracy(model, xTest, yTest).toFixed(3)}; ` +
+    `${v.name}: Train: ${accuracy(model, xTrain, yTrain, 1024).toFixed(3)}, Test: ${accuracy(model, xTest, yTest, 1024).toFixed(3)}; ` +
       `output weights: RMS ${sd.toFixed(3)}, ${(beyond * 100).toFixed(1)}% beyond ±0.2`,
   );
   model.dispose();
@@ -157,4 +125,4 @@ console.log(`weight histograms: ${histFigure.png ?? histFigure.svg}`);
 const spec = learningCurves(histories, { title: `784-1000-10 on ${dataset}: over-fitting and its remedies` });
 const figure = await saveFigure(spec, `${out}/curves`, { formats: ['svg', 'png'], scale: 1 });
 console.log(`figure: ${figure.png ?? figure.svg}`);
-tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y, xTest, yTest]);
+data.dispose();

@@ -1,15 +1,11 @@
 // "Deep learning, the summarised way, part 2": the standard steps of a deep-learning project, in order, on
-// Fashion-MNIST (from /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist):
+// Fashion-MNIST (Debian's dataset-fashion-mnist when installed, else downloaded into the cache; see
+// ../_shared/data.ts):
 //   1 hyper-parameters up front  2 load, augment, split  3 model  4 compile  5 callbacks: a training monitor
 //   and a checkpoint every epoch  6 train  7 plot the curves  8 evaluate: confusion matrix, per-class report,
 //   rank-1 and rank-5 accuracy  9 tune: what the curves suggest.
 import { modelCheckpoint, progressBar } from '@betterdl/callbacks/node';
-import {
-  fashionMnistClasses,
-  imageAugmenter,
-  loadFashionMnist,
-  trainTestSplit,
-} from '@betterdl/datasets/node';
+import { fashionMnistClasses, imageAugmenter, trainTestSplit } from '@betterdl/datasets';
 import {
   classificationReport,
   confusionMatrix,
@@ -22,12 +18,12 @@ import { saveFigure } from '@betterdl/diagnostics/node';
 import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { loadFashion } from '../_shared/data';
 
 // 1. Hyper-parameters, all in one place.
 const quick = process.env.BETTERDL_QUICK === '1' || process.argv.includes('--quick');
 const SEED = Number(process.env.BETTERDL_SEED ?? 1);
 const OUT = process.env.BETTERDL_OUT ?? 'reports/16-project-steps';
-const DATA_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 const TRAIN_IMAGES = quick ? 1000 : 10000; // a subset of the 60 000, to keep the run short
 const VALIDATION_FRACTION = 0.2;
 const EPOCHS = quick ? 2 : 15;
@@ -39,7 +35,7 @@ const DROPOUT = 0.3;
 await initRuntime({ seed: SEED });
 
 // 2. Load, split off a validation set (stratified: every class in proportion), augment the training images.
-const { train, test } = await loadFashionMnist({ dir: DATA_DIR, oneHot: true, limit: TRAIN_IMAGES });
+const { train, test } = await loadFashion({ oneHot: true, limit: TRAIN_IMAGES });
 const split = trainTestSplit(train.x, train.y, {
   testSize: VALIDATION_FRACTION,
   stratify: true,

@@ -1,29 +1,29 @@
-// Reads the Fashion-MNIST IDX files (Debian's dataset-fashion-mnist installs them) with @betterdl/datasets'
-// IDX reader and keeps chosen classes.
+// Reads the Fashion-MNIST IDX files with @betterdl/datasets' IDX reader and keeps chosen classes. The files
+// come from FASHION_MNIST_DIR, Debian's dataset-fashion-mnist or the download cache (../_shared/data.ts).
 import { join } from 'node:path';
 import { fashionMnistClasses, type IdxArray, readIdxFile } from '@betterdl/datasets/node';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Where the four .gz IDX files live. Override with FASHION_MNIST_DIR. */
-export const FASHION_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+import { fashionMnistFolder } from '../_shared/data';
 
 /** Class names of Fashion-MNIST, by label. */
 export const CLASS_NAMES = fashionMnistClasses;
 
+let folder: Promise<string> | undefined;
 const files = new Map<string, Promise<IdxArray>>();
 /** Each file is read and parsed once per process, however many subsets are taken from it. */
 function readIdx(file: string, rank: number): Promise<IdxArray> {
   let read = files.get(file);
   if (!read) {
-    read = readIdxFile(join(FASHION_DIR, file), { rank, dtype: 'uint8' }).catch((err: Error) => {
-      files.delete(file);
-      throw new Error(
-        `${err.message} Install the Debian package dataset-fashion-mnist or set FASHION_MNIST_DIR.`,
-        {
-          cause: err,
-        },
-      );
+    folder ??= fashionMnistFolder().catch((err: Error) => {
+      folder = undefined;
+      throw err;
     });
+    read = folder
+      .then((dir) => readIdxFile(join(dir, file), { rank, dtype: 'uint8' }))
+      .catch((err: Error) => {
+        files.delete(file);
+        throw err;
+      });
     files.set(file, read);
   }
   return read;

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initRuntime, setSeed } from '@betterdl/runtime';
-import { writeFileAtomic } from '@betterdl/runtime/node';
 import {
   attachHead,
   extractFeatures,
@@ -20,6 +19,7 @@ import {
 } from '@betterdl/transfer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { writeResultJson } from '../_shared/lesson';
 import { baseCnn } from './base-cnn';
 import { CLASS_NAMES, loadClasses, type Subset } from './fashion-mnist';
 
@@ -180,33 +180,26 @@ console.log(
   `\nrecommendStrategy({ samples: ${sizes[0]}, similarity: 'similar' }): ${advice.strategy} — ${advice.reason}`,
 );
 
-await writeFileAtomic(
-  join(out, 'result.json'),
-  `${JSON.stringify(
-    {
-      example: '18-transfer-fashion-mnist',
-      title: 'Transfer learning: feature extraction vs fine-tuning vs from scratch on Fashion-MNIST 5-9',
-      backend,
-      quick,
-      seeds,
-      seconds: Number(seconds.toFixed(1)),
-      base: JSON.parse(readFileSync(join(baseDir, 'training.json'), 'utf8')),
-      testImages: test.labels.length,
-      rows: rows.map((r) => ({
-        ...r,
-        testAccuracy: Number(r.testAccuracy.toFixed(4)),
-        seconds: Number(r.seconds.toFixed(2)),
-        runs: r.runs.map((u) => ({
-          ...u,
-          testAccuracy: Number(u.testAccuracy.toFixed(4)),
-          seconds: Number(u.seconds.toFixed(2)),
-        })),
-      })),
-      recommendation: advice,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const resultPath = await writeResultJson(out, {
+  example: '18-transfer-fashion-mnist',
+  title: 'Transfer learning: feature extraction vs fine-tuning vs from scratch on Fashion-MNIST 5-9',
+  backend,
+  quick,
+  seeds,
+  seconds: Number(seconds.toFixed(1)),
+  base: JSON.parse(readFileSync(join(baseDir, 'training.json'), 'utf8')),
+  testImages: test.labels.length,
+  rows: rows.map((r) => ({
+    ...r,
+    testAccuracy: Number(r.testAccuracy.toFixed(4)),
+    seconds: Number(r.seconds.toFixed(2)),
+    runs: r.runs.map((u) => ({
+      ...u,
+      testAccuracy: Number(u.testAccuracy.toFixed(4)),
+      seconds: Number(u.seconds.toFixed(2)),
+    })),
+  })),
+  recommendation: advice,
+});
 tf.dispose([test.x, test.y]);
-console.log(`wrote ${join(out, 'result.json')}`);
+console.log(`wrote ${resultPath}`);

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +21,9 @@ describe('render', () => {
 
   const browser = needs('chromium');
   browser.it('draws a learning-curve figure into a page element in headless Chromium', async () => {
-    // bundle a tiny page script with the esbuild that tsup ships, then let Chromium run it
+    // bundle a tiny page script with esbuild (a devDependency of the repository), then let Chromium run it
+    const esbuild = await import('esbuild');
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const esbuild = createRequire(join(root, 'node_modules/tsup/package.json'))('esbuild') as {
-      build(o: Record<string, unknown>): Promise<unknown>;
-    };
     const entry = join(dir, 'page.ts');
     const src = fileURLToPath(new URL('.', import.meta.url));
     await writeFile(
