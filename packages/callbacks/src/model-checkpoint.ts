@@ -206,6 +206,7 @@ export class ModelCheckpoint extends tfl.Callback {
     } else if (this.verbose > 0) console.log(`${prefix}saving model to ${path}`);
     await saveModel(model, this.resolve(path), this.saveWeightsOnly);
     this.saved.push(path);
+    if (this.verbose > 0) console.log(`${prefix}finished saving model to ${path}`);
   }
 }
 
