@@ -9,6 +9,7 @@ import {
   getLearningRate,
   learningRateScheduler,
   ModelCheckpoint,
+  progressLine,
   ReduceLROnPlateau,
   schedules,
   terminateOnNaN,
@@ -18,6 +19,8 @@ import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+// formatPerStep is internal to the package (not exported): compare it from its source.
+import { formatPerStep } from '../../packages/callbacks/src/progress-bar';
 
 type Json = Record<string, unknown>;
 
@@ -351,4 +354,19 @@ describe('learning-rate schedules (keras.optimizers.schedules)', () => {
       expect(bad.map((s) => [s, sched(s), c.values[c.steps.indexOf(s)]])).toEqual([]);
     });
   }
+});
+
+describe('progress-bar number text (keras.utils.Progbar)', () => {
+  const fx = fixture<{
+    metrics: Array<{ value: number; text: string }>;
+    times: Array<{ seconds: number; text: string }>;
+  }>('progbar.json');
+  it('metric values', () => {
+    for (const m of fx.metrics) {
+      expect([m.value, progressLine(1, 1, 0, { m: m.value }).split(' - m: ')[1]]).toEqual([m.value, m.text]);
+    }
+  });
+  it('time per step', () => {
+    for (const t of fx.times) expect([t.seconds, formatPerStep(t.seconds)]).toEqual([t.seconds, t.text]);
+  });
 });

@@ -486,3 +486,33 @@ def all_fixtures():
         "terminate-on-nan.json": terminate_on_nan_cases(),
         "schedules.json": schedule_cases(),
     }
+
+
+# ---------------- Progbar number text ----------------
+
+PROGBAR_VALUES = [0.42, 0.81, 0.0, 1e-3, 0.0010001, -0.0005, 0.00012345, 0.125, 0.00005, 2.5, 123.45675, -3.14159, 0.99995]
+PROGBAR_TIMES = [0.0, 0.0004, 0.0005, 0.0015, 0.0025, 0.064, 0.9995, 1.0, 2.5, 3.5, 12.2]
+
+
+def progbar_cases():
+    import re
+
+    from keras.src.utils.progbar import Progbar
+
+    metrics = []
+    for v in PROGBAR_VALUES:
+        p = Progbar(target=1, verbose=1)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            p.update(1, values=[("m", v)], finalize=True)
+        metrics.append({"value": v, "text": re.search(r" - m: (\S+)", out.getvalue()).group(1)})
+    p = Progbar(target=1, verbose=1)
+    times = [{"seconds": t, "text": p._format_time(t, "step").strip()} for t in PROGBAR_TIMES]
+    return {"metrics": metrics, "times": times}
+
+
+_all_fixtures = all_fixtures
+
+
+def all_fixtures():  # noqa: F811
+    return {**_all_fixtures(), "progbar.json": progbar_cases()}
