@@ -476,18 +476,6 @@ def schedule_cases():
     return {"cases": out}
 
 
-def all_fixtures():
-    return {
-        "checkpoint-names.json": checkpoint_cases(),
-        "csv-logger.json": csv_cases(),
-        "early-stopping.json": early_stopping_cases(),
-        "reduce-lr-on-plateau.json": reduce_lr_cases(),
-        "learning-rate-scheduler.json": scheduler_cases(),
-        "terminate-on-nan.json": terminate_on_nan_cases(),
-        "schedules.json": schedule_cases(),
-    }
-
-
 # ---------------- Progbar number text ----------------
 
 PROGBAR_VALUES = [0.42, 0.81, 0.0, 1e-3, 0.0010001, -0.0005, 0.00012345, 0.125, 0.00005, 2.5, 123.45675, -3.14159, 0.99995]
@@ -511,8 +499,14 @@ def progbar_cases():
     return {"metrics": metrics, "times": times}
 
 
-_all_fixtures = all_fixtures
-
-
-def all_fixtures():  # noqa: F811
-    return {**_all_fixtures(), "progbar.json": progbar_cases()}
+def all_fixtures():
+    return {
+        "checkpoint-names.json": checkpoint_cases(),
+        "csv-logger.json": csv_cases(),
+        "early-stopping.json": early_stopping_cases(),
+        "reduce-lr-on-plateau.json": reduce_lr_cases(),
+        "learning-rate-scheduler.json": scheduler_cases(),
+        "terminate-on-nan.json": terminate_on_nan_cases(),
+        "schedules.json": schedule_cases(),
+        "progbar.json": progbar_cases(),
+    }
