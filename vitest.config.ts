@@ -34,7 +34,12 @@ export default defineConfig({
         test: {
           name: 'repo',
           root: fileURLToPath(new URL('.', import.meta.url)),
-          include: ['scripts/**/*.test.ts', 'docs/**/*.test.ts', 'examples/*/**/*.test.ts'],
+          include: [
+            'scripts/**/*.test.ts',
+            'docs/**/*.test.ts',
+            'examples/*/**/*.test.ts',
+            'parity/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 300_000,

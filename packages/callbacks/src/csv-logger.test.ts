@@ -19,10 +19,30 @@ describe('csvLogger', () => {
     cb.setModel(tinyModel());
     await cb.onTrainBegin({});
     await cb.onEpochEnd(0, { val_loss: 0.5, loss: 1, acc: 0.25 });
-    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\n0;0.25;1;0.5\n');
+    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\r\n0;0.25;1.0;0.5\r\n');
     await cb.onEpochEnd(1, { loss: 0.5, acc: 0.5 });
     await cb.onTrainEnd({});
-    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\n0;0.25;1;0.5\n1;0.5;0.5;NA\n');
+    expect(readFileSync(file, 'utf8')).toBe('epoch;acc;loss;val_loss\r\n0;0.25;1.0;0.5\r\n1;0.5;0.5;NA\r\n');
+  });
+
+  it('like Keras: val_ columns when the first epoch has none, Python float text, quoting', async () => {
+    const file = join(root, 'late-val.csv');
+    const cb = csvLogger(file);
+    cb.setModel(tinyModel());
+    await cb.onTrainBegin({});
+    await cb.onEpochEnd(0, { loss: 1e-5, acc: 1 });
+    await cb.onEpochEnd(1, { loss: 2.5e-7, acc: Number.NaN, val_loss: 1e16, val_acc: -Infinity });
+    await cb.onTrainEnd({});
+    expect(readFileSync(file, 'utf8')).toBe(
+      'epoch,acc,loss,val_acc,val_loss\r\n0,1.0,1e-05,NA,NA\r\n1,nan,2.5e-07,-inf,1e+16\r\n',
+    );
+    const tab = join(root, 'tab.csv');
+    const cb2 = csvLogger(tab, { separator: '.' });
+    cb2.setModel(tinyModel());
+    await cb2.onTrainBegin({});
+    await cb2.onEpochEnd(0, { loss: 0.5 });
+    await cb2.onTrainEnd({});
+    expect(readFileSync(tab, 'utf8')).toBe('epoch.loss.val_loss\r\n0."0.5".NA\r\n');
   });
 
   it('append does not repeat the header; without append the file starts afresh; in a real fit', async () => {
@@ -40,7 +60,7 @@ describe('csvLogger', () => {
       validationData: [x, y],
       callbacks: [csvLogger(file, { append: true })],
     });
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const lines = readFileSync(file, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe('epoch,acc,loss,val_acc,val_loss');
     expect(lines.map((l) => l.split(',')[0])).toEqual(['epoch', '0', '1', '0']);
     expect(
@@ -52,13 +72,14 @@ describe('csvLogger', () => {
       ),
     ).toBe(true);
     await tinyModel().fit(x, y, { epochs: 1, verbose: 0, callbacks: [csvLogger(file)] });
-    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(file, 'utf8').trim().split('\r\n')).toHaveLength(2);
     tf.dispose([x, y]);
   });
 
   it('validates at construction; defines no batch hooks', () => {
     expect(() => csvLogger('')).toThrow(/filename is empty/);
     expect(() => csvLogger(join(root, 'x.csv'), { separator: '' })).toThrow(/separator/);
+    expect(() => csvLogger(join(root, 'x.csv'), { separator: ', ' })).toThrow(/one character/);
     expectNoBatchHooks(csvLogger(join(root, 'y.csv')));
   });
 });

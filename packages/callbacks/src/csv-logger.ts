@@ -1,28 +1,47 @@
 import { existsSync, statSync } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertWritable, toFsPath } from './file-io';
 import { resolveLogs } from './monitor';
 
 /** Options of {@link csvLogger}. */
 export interface CSVLoggerArgs {
-  /** Column separator. Defaults to `','`. */
+  /** Column separator: one character, as Python's csv module requires. Defaults to `','`. */
   separator?: string;
   /** Append to an existing file (no second header) instead of overwriting it. Defaults to `false`. */
   append?: boolean;
 }
 
+/** Python's csv module (excel dialect) ends every row with `\r\n`, whatever the platform. */
+const EOL = '\r\n';
+
+/**
+ * One field as Keras's `csv.DictWriter` writes it: a float as Python's `repr` (`1.0`, `1e-05`, `nan`), a
+ * missing value as `NA`, quoted (quotes doubled) only when it holds the separator, a quote or a line break.
+ */
 function cell(v: unknown, sep: string): string {
   if (v === undefined || v === null) return 'NA';
-  const s = typeof v === 'number' ? (Number.isNaN(v) ? 'nan' : String(v)) : String(v);
-  return s.includes(sep) || s.includes('"') || s.includes('\n') ? `"${s.replaceAll('"', '""')}"` : s;
+  const s = typeof v === 'number' || typeof v === 'bigint' ? pyStr(v) : String(v);
+  return /["\r\n]/.test(s) || s.includes(sep) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /**
- * Streams epoch results to a CSV file (Keras `CSVLogger`): header `epoch` + the log keys sorted, one row per
- * epoch (0-based), `NA` for a missing value, written at the end of every epoch. Epoch-level: no batch hooks.
+ * Keras's columns: the first epoch's keys sorted; when none of them is a `val_` key (validation that starts
+ * later, e.g. `validationFreq`), a `val_<key>` column for each key follows, filled with `NA` until it appears.
+ */
+function columns(first: Record<string, unknown>): string[] {
+  const keys = Object.keys(first).sort();
+  if (keys.length > 0 && !keys.some((k) => k.startsWith('val_'))) keys.push(...keys.map((k) => `val_${k}`));
+  return keys;
+}
+
+/**
+ * Streams epoch results to a CSV file, byte for byte as Keras 3's `CSVLogger` writes it for the same logs:
+ * header `epoch` + the first epoch's log keys sorted (plus `val_<key>` columns when that epoch has no `val_`
+ * key), one row per epoch (0-based), floats as Python prints them (`1.0`, `1e-05`), `NA` for a missing value,
+ * `\r\n` line ends, written at the end of every epoch. Epoch-level: no batch hooks.
  */
 export class CSVLogger extends tfl.Callback {
   readonly filename: string;
@@ -41,10 +60,11 @@ export class CSVLogger extends tfl.Callback {
       );
     }
     this.separator = args.separator ?? ',';
-    if (typeof this.separator !== 'string' || this.separator === '' || /["\n]/.test(this.separator)) {
+    if (typeof this.separator !== 'string' || this.separator.length !== 1 || /["\r\n]/.test(this.separator)) {
       throw new BetterDLError(
         'INVALID_ARGUMENT',
-        `csvLogger: separator must be a non-empty string without quotes or newlines, e.g. ',' or '\\t'.`,
+        `csvLogger: separator must be one character other than a quote or a line break, e.g. ',' or '\\t' ` +
+          `(got ${JSON.stringify(this.separator)}).`,
       );
     }
     this.filename = toFsPath(filename);
@@ -75,14 +95,14 @@ export class CSVLogger extends tfl.Callback {
 
   override async onEpochEnd(epoch: number, logs?: tfl.Logs): Promise<void> {
     const values = await resolveLogs(logs);
-    if (this.keys === null) this.keys = Object.keys(values).sort();
+    if (this.keys === null) this.keys = columns(values);
     const sep = this.separator;
     let out = '';
     if (this.writeHeader) {
-      out += `${['epoch', ...this.keys].map((k) => cell(k, sep)).join(sep)}\n`;
+      out += `${['epoch', ...this.keys].map((k) => cell(k, sep)).join(sep)}${EOL}`;
       this.writeHeader = false;
     }
-    out += `${[String(epoch), ...this.keys.map((k) => cell(values[k], sep))].join(sep)}\n`;
+    out += `${[String(epoch), ...this.keys.map((k) => cell(values[k], sep))].join(sep)}${EOL}`;
     try {
       if (!this.file) this.file = await open(this.filename, 'a');
       await this.file.write(out);

@@ -156,10 +156,20 @@ export function fileSystemHandler(pathOrUrl: string): tf.io.IOHandler {
 
 /**
  * Loads a model saved by the node `modelCheckpoint` (or tfjs-node's `model.save('file://…')`). Pass the
- * directory, its `model.json`, a `file://` URL, or a plain path.
+ * directory, its `model.json`, a `file://` URL, or a plain path. The model comes back uncompiled (tfjs saves no
+ * training config by default): call `model.compile(...)` before `evaluate` or `fit`. A weights-only checkpoint
+ * (`saveWeightsOnly: true`) holds no model: build the model and use {@link loadWeights}.
  */
 export async function loadCheckpoint(pathOrUrl: string): Promise<tfl.LayersModel> {
-  return tfl.loadLayersModel(fileSystemHandler(pathOrUrl));
+  const artifacts = await (fileSystemHandler(pathOrUrl).load as () => Promise<tf.io.ModelArtifacts>)();
+  if (!artifacts.modelTopology) {
+    throw new BetterDLError(
+      'INVALID_DATA',
+      `loadCheckpoint: ${pathOrUrl} holds weights only (saved with saveWeightsOnly: true), not a model. ` +
+        `Build the same model in code, then call loadWeights(model, ${JSON.stringify(pathOrUrl)}).`,
+    );
+  }
+  return tfl.loadLayersModel({ load: async () => artifacts });
 }
 
 /**

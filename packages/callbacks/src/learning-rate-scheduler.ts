@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, modelOptimizer, setLearningRate } from './learning-rate';
 import type { LearningRateSchedule } from './schedules';
@@ -44,15 +44,16 @@ export class LearningRateScheduler extends tfl.Callback {
 
   override async onEpochBegin(epoch: number): Promise<void> {
     const optimizer = modelOptimizer(this.model, 'learningRateScheduler');
-    const lr = checkRate(this.schedule(epoch, getLearningRate(optimizer)), `epoch ${epoch}`);
+    // Like Keras, the schedule sees the float32 rate the optimizer applies (0.1 → 0.10000000149011612).
+    const lr = checkRate(this.schedule(epoch, Math.fround(getLearningRate(optimizer))), `epoch ${epoch}`);
     setLearningRate(optimizer, lr);
     if (this.verbose > 0)
-      console.log(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${lr}.`);
+      console.log(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${pyStr(lr)}.`);
   }
 
   override async onEpochEnd(_epoch: number, logs?: tfl.Logs): Promise<void> {
     if (!logs) return;
-    const lr = getLearningRate(modelOptimizer(this.model, 'learningRateScheduler'));
+    const lr = Math.fround(getLearningRate(modelOptimizer(this.model, 'learningRateScheduler')));
     logs.lr = lr;
     logs.learning_rate = lr;
   }
@@ -106,7 +107,7 @@ export class StepScheduler extends tfl.Callback {
       logs.lr = lr;
       logs.learning_rate = lr;
     }
-    if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: learning rate is ${lr}.`);
+    if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: learning rate is ${pyStr(lr)}.`);
   }
 }
 

@@ -63,9 +63,9 @@ describe('modelCheckpoint (node)', () => {
       { val_loss: 0.5 },
     ]);
     expect(cb.saved.map((p) => p.split('/').pop())).toEqual(['e2', 'e4']);
-    expect(log).toHaveBeenCalledWith('Epoch 1: val_loss did not improve from 0.95');
+    expect(log).toHaveBeenCalledWith('Epoch 1: val_loss did not improve from 0.95000');
     expect(log).toHaveBeenCalledWith(
-      `Epoch 2: val_loss improved from 0.95 to 0.9, saving model to ${join(dir, 'e2')}`,
+      `Epoch 2: val_loss improved from 0.95000 to 0.90000, saving model to ${join(dir, 'e2')}`,
     );
     expect(existsSync(join(dir, 'e3'))).toBe(false);
     log.mockRestore();
@@ -116,8 +116,9 @@ describe('modelCheckpoint (node)', () => {
     const cb = modelCheckpoint(join(root, 'freq', 'e{epoch}-b{batch}'), { saveFreq: 3 });
     expect(Object.hasOwn(cb, 'onBatchEnd')).toBe(true);
     await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [cb] });
-    // 8 batches in all, counted across epochs: saves after the 3rd and 6th.
-    expect(cb.saved.map((p) => p.split('/').pop())).toEqual(['e1-b2', 'e2-b1']);
+    // 8 batches in all, counted across epochs: saves after the 3rd and 6th; {batch} is Keras's 1-based batch
+    // within the epoch.
+    expect(cb.saved.map((p) => p.split('/').pop())).toEqual(['e1-b3', 'e2-b2']);
     expectNoBatchHooks(modelCheckpoint(join(root, 'freq2', 'm')));
     tf.dispose([x, y]);
   });

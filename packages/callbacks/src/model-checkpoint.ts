@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, formatPython } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -63,9 +63,11 @@ function checkBrowserPath(filepath: string): void {
 }
 
 /**
- * Saves the model (or its weights) during training, like Keras `ModelCheckpoint`. The path is a Python-style
- * template: `{epoch}` is 1-based, `{epoch:02d}`, `{val_loss:.4f}` and other log keys work. Epoch-level unless
- * `saveFreq` is a number of batches.
+ * Saves the model (or its weights) during training, like Keras `ModelCheckpoint`. The path is a Python
+ * `str.format` template filled as Keras fills it: `{epoch}` is the 1-based epoch, `{batch}` (with a numeric
+ * `saveFreq`) the 1-based batch within the epoch, both ints; log keys are floats formatted exactly as Python
+ * does (`{val_loss:.4f}` of 0.90625 is `0.9062`, `{val_loss}` of 1 is `1.0`). Epoch-level unless `saveFreq` is
+ * a number of batches.
  */
 export class ModelCheckpoint extends tfl.Callback {
   readonly filepath: string;
@@ -173,29 +175,38 @@ export class ModelCheckpoint extends tfl.Callback {
   private async save(epoch: number, batch: number | undefined, logs: Record<string, number>): Promise<void> {
     const model = this.model;
     if (!model) return;
-    const values: Record<string, unknown> = { ...logs, epoch: epoch + 1 };
-    if (batch !== undefined) values.batch = batch;
+    // Keras fills `filepath.format(epoch=epoch + 1, batch=batch + 1, **logs)`: both 1-based ints. tfjs adds its
+    // own 0-based `batch` and `size` to batch logs; Keras's logs hold neither.
+    const { batch: _tfjsBatch, size: _tfjsSize, ...metrics } = logs;
+    const values: Record<string, unknown> =
+      batch === undefined
+        ? { ...logs, epoch: epoch + 1 }
+        : { ...metrics, epoch: epoch + 1, batch: batch + 1 };
     const path = fillTemplate(this.parts, values);
     const prefix = `Epoch ${epoch + 1}: `;
     if (this.saveBestOnly) {
       const current = readMonitor(logs, this.monitor);
       if (current === undefined) {
         console.warn(`${missingMonitorMessage('modelCheckpoint', this.monitor, logs)} Saving anyway.`);
-      } else if (isImprovement(current, this.best, this.mode, 0)) {
-        if (this.verbose > 0) {
-          const from = this.best ?? (this.mode === 'min' ? Infinity : -Infinity);
-          console.log(
-            `${prefix}${this.monitor} improved from ${from} to ${current}, saving model to ${path}`,
-          );
-        }
-        this.best = current;
       } else {
-        if (this.verbose > 0) console.log(`${prefix}${this.monitor} did not improve from ${this.best}`);
-        return;
+        // Keras's wording and number text: `improved from None to 0.12346`.
+        const best = this.best === undefined ? 'None' : formatPython('.5f', this.best);
+        if (isImprovement(current, this.best, this.mode, 0)) {
+          if (this.verbose > 0) {
+            console.log(
+              `${prefix}${this.monitor} improved from ${best} to ${formatPython('.5f', current)}, saving model to ${path}`,
+            );
+          }
+          this.best = current;
+        } else {
+          if (this.verbose > 0) console.log(`${prefix}${this.monitor} did not improve from ${best}`);
+          return;
+        }
       }
     } else if (this.verbose > 0) console.log(`${prefix}saving model to ${path}`);
     await saveModel(model, this.resolve(path), this.saveWeightsOnly);
     this.saved.push(path);
+    if (this.verbose > 0) console.log(`${prefix}finished saving model to ${path}`);
   }
 }
 

@@ -25,6 +25,18 @@ describe('Python-style path templates', () => {
     const parts = parseTemplate('model-weights.{epoch:02d}-{val_accuracy:.6f}');
     expect(fillTemplate(parts, { epoch: 7, val_acc: 0.91234567 })).toBe('model-weights.07-0.912346');
     expect(fillTemplate(parseTemplate('{{literal}}-{epoch}'), { epoch: 1 })).toBe('{literal}-1');
+    // epoch and batch are ints, log values floats: Keras writes `1.0` and `1e-05`.
+    expect(
+      fillTemplate(parseTemplate('{epoch}-{batch}-{val_loss}-{lr}'), {
+        epoch: 3,
+        batch: 12,
+        val_loss: 1,
+        lr: 1e-5,
+      }),
+    ).toBe('3-12-1.0-1e-05');
+    expect(
+      fillTemplate(parseTemplate('{epoch:03d}-{val_accuracy:.4f}'), { epoch: 3, val_acc: 29 / 32 }),
+    ).toBe('003-0.9062');
   });
 
   it('a missing key is an error naming it and the available keys', () => {
@@ -36,7 +48,7 @@ describe('Python-style path templates', () => {
   it('malformed templates fail with the reason', () => {
     expect(() => parseTemplate('m-{epoch')).toThrow(/never closed/);
     expect(() => parseTemplate('m-{epoch:zz}')).toThrow(/not a format spec/);
-    expect(() => parseTemplate('m-{}')).toThrow(/does not name a log key/);
-    expect(() => parseTemplate('m-}')).toThrow(/single '}'/);
+    expect(() => parseTemplate('m-{}')).toThrow(/positional field/);
+    expect(() => parseTemplate('m-}')).toThrow(/Single '}'/);
   });
 });

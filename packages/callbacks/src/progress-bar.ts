@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, formatPython } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { resolveLogs } from './monitor';
@@ -26,15 +26,16 @@ function stdout(): Out | null {
   return p?.versions?.node && p.stdout ? p.stdout : null;
 }
 
-/** `2ms/step`, `450us/step`, `1s/step`, as Keras prints them. */
+/** `2ms/step`, `450us/step`, `1s/step`, as Keras's `Progbar` prints them (Python's `.0f`, half to even). */
 export function formatPerStep(seconds: number): string {
-  if (seconds >= 1) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
+  if (seconds >= 1 || seconds === 0) return `${formatPython('.0f', seconds)}s/step`;
+  if (seconds >= 1e-3) return `${formatPython('.0f', seconds * 1000)}ms/step`;
+  return `${formatPython('.0f', seconds * 1000000)}us/step`;
 }
 
+/** Keras's `Progbar` metric text: `.4f` above 1e-3 in magnitude, `.4e` otherwise (0 → `0.0000e+00`). */
 function formatMetric(v: number): string {
-  return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4);
+  return Math.abs(v) > 1e-3 ? formatPython('.4f', v) : formatPython('.4e', v);
 }
 
 /** One Keras progress line: `32/32 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - acc: 0.8100 - loss: 0.4200`. */

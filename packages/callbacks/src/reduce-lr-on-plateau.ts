@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, modelOptimizer, setLearningRate } from './learning-rate';
 import {
@@ -100,7 +100,9 @@ export class ReduceLROnPlateau extends tfl.Callback {
   override async onEpochEnd(epoch: number, logs?: tfl.Logs): Promise<void> {
     const resolved = await resolveLogs(logs);
     const optimizer = modelOptimizer(this.model, 'reduceLROnPlateau');
-    const lr = getLearningRate(optimizer);
+    // The rate as tfjs applies it and Keras stores it: a float32. Logging and comparing that value gives
+    // Keras's numbers exactly (0.1 is logged as 0.10000000149011612, as Keras logs it).
+    const lr = Math.fround(getLearningRate(optimizer));
     if (logs) {
       logs.lr = lr;
       logs.learning_rate = lr;
@@ -119,11 +121,11 @@ export class ReduceLROnPlateau extends tfl.Callback {
       this.wait = 0;
     } else if (this.cooldownCounter === 0) {
       this.wait += 1;
-      if (this.wait >= this.patience && lr > this.minLr) {
+      if (this.wait >= this.patience && lr > Math.fround(this.minLr)) {
         const next = Math.max(lr * this.factor, this.minLr);
         setLearningRate(optimizer, next);
         if (this.verbose > 0)
-          console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${next}.`);
+          console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${pyStr(next)}.`);
         this.cooldownCounter = this.cooldown;
         this.wait = 0;
       }

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -32,14 +32,15 @@ export class TerminateOnNaN extends tfl.Callback {
     const loss = raw instanceof tf.Tensor ? ((await raw.data())[0] as number) : (raw as number);
     if (Number.isFinite(loss)) return;
     this.stoppedAtBatch = batch;
-    const msg = `Batch ${batch}: Invalid loss ${loss}, terminating training`;
     if (this.raiseError) {
       throw new BetterDLError(
         'INVALID_DATA',
-        `${msg}. Lower the learning rate, check the inputs for NaN/Infinity, or clip gradients.`,
+        `NaN or Inf loss encountered at batch ${batch}. Loss value: ${pyStr(loss)}. Terminating training ` +
+          'immediately. Lower the learning rate, check the inputs for NaN/Infinity, or clip gradients.',
       );
     }
-    console.log(msg);
+    // Keras's message, word for word.
+    console.log(`Batch ${batch}: Invalid loss, terminating training`);
     if (this.model) this.model.stopTraining = true;
   }
 }

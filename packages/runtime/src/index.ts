@@ -1,3 +1,4 @@
+export { registerChainedOps } from './chained-ops';
 export type { CudaProbe } from './cuda';
 export { detectCudaDevice } from './cuda';
 export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerChainedOps } from './chained-ops';
 import { detectCudaDevice } from './cuda';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError, check } from './errors';
@@ -243,6 +244,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     );
   }
   if (options.wasmPaths !== undefined) checkWasmPaths(options.wasmPaths);
+  registerChainedOps();
   if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',

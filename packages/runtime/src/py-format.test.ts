@@ -95,6 +95,7 @@ describe('formatPython', () => {
       ['5.3.2f', 1],
       [',_f', 1],
       ['q', 1],
+      ['999999999999d', 1n],
     ] as Array<[string, PyValue]>) {
       expect(() => formatPython(spec, v)).toThrowError(/format/i);
       expect(attempt(() => formatPython(spec, v))).toBeNull();

@@ -95,6 +95,10 @@ function parseSpec(spec: string, typeName: string): Spec {
     [out.precision, i] = readInt(rest, i + 1);
     if (out.precision < 0) throw fail(`Bad format spec '${s}': missing precision after '.' (e.g. '.4f').`);
   }
+  // Python would try to build such a string and run out of memory; JavaScript strings cannot hold it at all.
+  if (out.width > 1e8 || out.precision > 1e8) {
+    throw fail(`Bad format spec '${s}': width and precision must be at most 100000000.`);
+  }
   const tail = rest.slice(i);
   if (Array.from(tail).length > 1) {
     throw fail(
