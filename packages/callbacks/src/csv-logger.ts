@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { toFsPath } from '@betterdl/runtime/node';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, toFsPath } from './file-io';
+import { assertWritable } from './file-io';
 import { resolveLogs } from './monitor';
 
 /** Options of {@link csvLogger}. */
