@@ -134,58 +134,76 @@ const RANDOM = FULL ? 60 : 0;
 const BACKUP_STEPS = FULL ? Array.from({ length: 12 }, (_, i) => i + 1) : [];
 const BACKUP_RANDOM = FULL ? 10 : 0;
 const WRITER_ROUNDS = FULL ? 5 : 1;
+/** The full suite spawns ~200 processes: give each test up to an hour on a busy machine. */
+const LONG = FULL ? 3_600_000 : 120_000;
 
 describe(`checkpoint commit under SIGKILL (${FULL ? 'full' : 'quick'})`, () => {
-  it('a kill at every file step of a save leaves the previous or the new checkpoint, complete', async () => {
-    for (const k of STEPS) {
-      const { dir, check } = scene(`step-${k}`);
-      await seed(dir);
-      const r = await run(['checkpoint', dir, '1', '3'], { step: k });
-      countKill(r, 'stepKills');
-      await verify(dir, lastReported(r, 'saved'), check);
-    }
-  });
+  it(
+    'a kill at every file step of a save leaves the previous or the new checkpoint, complete',
+    async () => {
+      for (const k of STEPS) {
+        const { dir, check } = scene(`step-${k}`);
+        await seed(dir);
+        const r = await run(['checkpoint', dir, '1', '3'], { step: k });
+        countKill(r, 'stepKills');
+        await verify(dir, lastReported(r, 'saved'), check);
+      }
+    },
+    LONG,
+  );
 
-  it('double faults: killed again while the next run saves over a killed save', async () => {
-    for (const [k1, k2] of PAIRS) {
-      const { dir, check } = scene(`double-${k1}-${k2}`);
-      await seed(dir);
-      const r1 = await run(['checkpoint', dir, '1', '3'], { step: k1 });
-      const r2 = await run(['checkpoint', dir, '4', '6'], { step: k2 });
-      if (countKill(r1, 'stepKills') && countKill(r2, 'stepKills')) stats.doubleFaults++;
-      const reported = Math.max(lastReported(r1, 'saved'), lastReported(r2, 'saved'), 0);
-      await verify(dir, reported, check);
-    }
-  });
+  it(
+    'double faults: killed again while the next run saves over a killed save',
+    async () => {
+      for (const [k1, k2] of PAIRS) {
+        const { dir, check } = scene(`double-${k1}-${k2}`);
+        await seed(dir);
+        const r1 = await run(['checkpoint', dir, '1', '3'], { step: k1 });
+        const r2 = await run(['checkpoint', dir, '4', '6'], { step: k2 });
+        if (countKill(r1, 'stepKills') && countKill(r2, 'stepKills')) stats.doubleFaults++;
+        const reported = Math.max(lastReported(r1, 'saved'), lastReported(r2, 'saved'), 0);
+        await verify(dir, reported, check);
+      }
+    },
+    LONG,
+  );
 
-  it.runIf(RANDOM > 0)('kills at random moments', async () => {
-    const { dir, check } = scene('random');
-    let next = 1;
-    let reported = -1;
-    for (let i = 0; i < RANDOM; i++) {
-      // 0-120 ms after the child is ready: saves take a few ms, so the kill lands anywhere in them.
-      const delay = (i * 37) % 121;
-      const r = await run(['checkpoint', dir, String(next), String(next + 400)], { killAfterMs: delay });
-      countKill(r, 'randomKills');
-      reported = Math.max(reported, lastReported(r, 'saved'));
-      const v = await verify(dir, reported, check);
-      next = Math.max(next, v) + 401;
-    }
-  });
+  it.runIf(RANDOM > 0)(
+    'kills at random moments',
+    async () => {
+      const { dir, check } = scene('random');
+      let next = 1;
+      let reported = -1;
+      for (let i = 0; i < RANDOM; i++) {
+        // 0-120 ms after the child is ready: saves take a few ms, so the kill lands anywhere in them.
+        const delay = (i * 37) % 121;
+        const r = await run(['checkpoint', dir, String(next), String(next + 400)], { killAfterMs: delay });
+        countKill(r, 'randomKills');
+        reported = Math.max(reported, lastReported(r, 'saved'));
+        const v = await verify(dir, reported, check);
+        next = Math.max(next, v) + 401;
+      }
+    },
+    LONG,
+  );
 
-  it('two processes saving to one checkpoint both finish; the result is one complete checkpoint', async () => {
-    for (let round = 0; round < WRITER_ROUNDS; round++) {
-      const { dir, check } = scene(`writers-${round}`);
-      const [a, b] = await Promise.all([
-        run(['checkpoint', dir, '1', FULL ? '40' : '15']),
-        run(['checkpoint', dir, '101', FULL ? '140' : '115']),
-      ]);
-      stats.writers += 2;
-      expect([a.code, b.code]).toEqual([0, 0]);
-      const v = await verify(dir, 1, check);
-      expect(FULL ? [40, 140] : [15, 115]).toContain(v);
-    }
-  });
+  it(
+    'two processes saving to one checkpoint both finish; the result is one complete checkpoint',
+    async () => {
+      for (let round = 0; round < WRITER_ROUNDS; round++) {
+        const { dir, check } = scene(`writers-${round}`);
+        const [a, b] = await Promise.all([
+          run(['checkpoint', dir, '1', FULL ? '40' : '15']),
+          run(['checkpoint', dir, '101', FULL ? '140' : '115']),
+        ]);
+        stats.writers += 2;
+        expect([a.code, b.code]).toEqual([0, 0]);
+        const v = await verify(dir, 1, check);
+        expect(FULL ? [40, 140] : [15, 115]).toContain(v);
+      }
+    },
+    LONG,
+  );
 });
 
 describe.runIf(FULL)('backupAndRestore under SIGKILL', () => {
@@ -203,22 +221,26 @@ describe.runIf(FULL)('backupAndRestore under SIGKILL', () => {
     if (names.join() !== ['notes.txt', 'state.json', state.files[0]].sort().join()) bad.leftBehind++;
   }
 
-  it('a kill at every file step of a backup, and at random moments, resumes from the last backup', async () => {
-    for (const k of BACKUP_STEPS) {
-      const { dir, check } = scene(`backup-step-${k}`);
-      const r = await run(['backup', dir, '4'], { step: k });
-      countKill(r, 'backupKills');
-      await resumeAfter(dir, r);
-      if (!check()) bad.touched++;
-    }
-    for (let i = 0; i < BACKUP_RANDOM; i++) {
-      const { dir, check } = scene(`backup-random-${i}`);
-      const r = await run(['backup', dir, '4'], { killAfterMs: 20 + i * 25 });
-      countKill(r, 'backupKills');
-      await resumeAfter(dir, r);
-      if (!check()) bad.touched++;
-    }
-  });
+  it(
+    'a kill at every file step of a backup, and at random moments, resumes from the last backup',
+    async () => {
+      for (const k of BACKUP_STEPS) {
+        const { dir, check } = scene(`backup-step-${k}`);
+        const r = await run(['backup', dir, '4'], { step: k });
+        countKill(r, 'backupKills');
+        await resumeAfter(dir, r);
+        if (!check()) bad.touched++;
+      }
+      for (let i = 0; i < BACKUP_RANDOM; i++) {
+        const { dir, check } = scene(`backup-random-${i}`);
+        const r = await run(['backup', dir, '4'], { killAfterMs: 20 + i * 25 });
+        countKill(r, 'backupKills');
+        await resumeAfter(dir, r);
+        if (!check()) bad.touched++;
+      }
+    },
+    LONG,
+  );
 });
 
 describe('fault summary', () => {
