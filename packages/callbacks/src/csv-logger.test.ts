@@ -82,7 +82,8 @@ describe('csvLogger', () => {
     const { x, y } = toyData();
     const file = join(root, 'resumed.csv');
     const backup = join(root, 'resumed-backup');
-    writeFileSync(file, 'epoch,acc,loss\n0,0.5,1\n');
+    // Written by an earlier run (older releases ended rows with \n); Keras adds val_ columns when epoch 1 has none.
+    writeFileSync(file, 'epoch,acc,loss,val_acc,val_loss\n0,0.5,1.0,NA,NA\n');
     const crash = new tfl.CustomCallback({
       onEpochEnd: async (epoch) => {
         if (epoch === 2) throw new Error('simulated crash after epoch 2 was logged');
@@ -109,7 +110,7 @@ describe('csvLogger', () => {
       .fit(x, y, { epochs: 1, verbose: 0, callbacks: [csvLogger(other, { append: true })] })
       .catch((e) => e);
     expect(isBetterDLError(err) && err.message).toMatch(
-      /has the columns epoch,val_acc but this fit logs epoch,acc,loss; appending would put values under the wrong headers/,
+      /has the columns epoch,val_acc but this fit logs epoch,acc,loss,val_acc,val_loss; appending would put values under the wrong headers/,
     );
     expect(readFileSync(other, 'utf8')).toBe('epoch,val_acc\n0,0.5\n');
     tf.dispose([x, y]);

@@ -137,7 +137,6 @@ export class CSVLogger extends tfl.Callback {
     if (keep < lines.length) await writeFileAtomic(this.filename, lines.slice(0, keep).join(''));
   }
 
-
   private async close(): Promise<void> {
     const f = this.file;
     this.file = null;
