@@ -36,7 +36,8 @@ console.log(
   `base: ${train.labels.length} images of ${BASE_CLASSES.map((c) => CLASS_NAMES[c]).join(', ')}; ` +
     `${epochs} epochs in ${seconds.toFixed(1)} s on ${backend}; test accuracy ${testAccuracy.toFixed(4)} on ${test.labels.length} images`,
 );
-await savePretrained(model, join(here, 'base-model'));
+// overwrite: base-model/ may hold a copy made by an older release (or by tfjs-node), which a save refuses to replace.
+await savePretrained(model, join(here, 'base-model'), { overwrite: true });
 await writeFileAtomic(
   join(here, 'base-model', 'training.json'),
   `${JSON.stringify(

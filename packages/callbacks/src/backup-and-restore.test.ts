@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime, isBetterDLError, setSeed } from '@betterdl/runtime';
@@ -123,6 +123,24 @@ describe('backupAndRestore', () => {
     }
     expect(isBetterDLError(err)).toBe(true);
     expect(String(err)).toMatch(/after epoch 1, but fit\(\) starts at epoch 1\. Pass initialEpoch/);
+    tf.dispose([x, y]);
+  });
+
+  it('owns only its files: others in the directory survive training and the final clean-up', async () => {
+    const { x, y } = toyData(8);
+    const dir = join(root, 'shared');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const seen: string[][] = [];
+    const spy = new tfl.CustomCallback({ onEpochEnd: async () => void seen.push(readdirSync(dir).sort()) });
+    const m = build(() => tf.train.sgd(0.1));
+    await fitWithBackup(m, x, y, { epochs: 3, verbose: 0, callbacks: [spy] }, dir);
+    expect(seen[1]).toEqual(['notes.txt', expect.stringMatching(/^state\.data\..+\.bin$/), 'state.json']);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    writeFileSync(join(dir, 'state.json'), '{"someone":"else"}');
+    const e = await fitWithBackup(m, x, y, { epochs: 1, verbose: 0 }, dir).catch((err) => err);
+    expect(isBetterDLError(e) && e.message).toMatch(/cannot be read \(not a betterdl backup\)/);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe('{"someone":"else"}');
     tf.dispose([x, y]);
   });
 

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BetterDLError, getRandomState, setRandomState } from '@betterdl/runtime';
+import { cleanFileSet, commitFileSet, removeFileSet, toFsPath } from '@betterdl/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './file-io';
+import { assertWritable } from './file-io';
 import { modelOptimizer } from './learning-rate';
 import {
   captureOptimizerState,
@@ -32,7 +32,9 @@ export interface BackupAndRestoreArgs {
 type Spec = Omit<HostTensor, 'values'> & { offset: number; length: number };
 interface StateFile {
   format: 'betterdl-backup';
-  version: 1;
+  /** 1: data in `data.bin` (older releases); 2: data in the file `files[0]` names (crash-safe commit). */
+  version: 1 | 2;
+  files?: string[];
   /** Last finished epoch (0-based). */
   epoch: number;
   randomState: { seed: number; state: number[] } | null;
@@ -41,6 +43,9 @@ interface StateFile {
   weights: Spec[];
   optimizer: Omit<OptimizerState, 'slots'> & { slots: Spec[] };
 }
+
+const KIND = 'backup';
+const MANIFEST = 'state.json';
 
 const ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
@@ -66,10 +71,12 @@ function unpack(specs: Spec[], data: Uint8Array): HostTensor[] {
 
 /**
  * Keras `BackupAndRestore` for tfjs: after every epoch it saves the weights, the optimizer state (moments,
- * step count, learning rate) and the seeded random generator's state to `backupDir`, atomically. When a run
+ * step count, learning rate) and the seeded random generator's state to `backupDir` (`state.json` and one
+ * data file), by a crash-safe commit: a kill or power cut at any instant leaves the previous or the new
+ * backup complete, never neither, and other files in `backupDir` are never touched. When a run
  * that crashed is started again, it puts all of that back at `onTrainBegin`, so the run continues exactly
  * (with `setSeed`, bit-for-bit) where the last finished epoch left it. The backup is deleted when training
- * ends normally.
+ * ends normally (its own files only; the directory is removed if it is then empty).
  *
  * A callback cannot move `fit`'s first epoch, so pass the epoch to resume from:
  * `model.fit(x, y, { epochs, initialEpoch: await backup.initialEpoch(), callbacks: [..., backup] })`, or use
@@ -82,6 +89,7 @@ export class BackupAndRestore extends tfl.Callback {
   readonly deleteCheckpoint: boolean;
   readonly shuffle: boolean;
   private tracker: ShuffleTracker | null = null;
+  private legacy = false;
   /** The epoch (0-based) the last fit resumed from, or `null` when it started afresh. */
   resumedFrom: number | null = null;
 
@@ -105,19 +113,42 @@ export class BackupAndRestore extends tfl.Callback {
     assertWritable(this.backupDir, 'backupAndRestore');
   }
 
-  private stateDir(): string | null {
-    for (const d of [this.backupDir, previousPath(this.backupDir)])
-      if (existsSync(join(d, 'state.json'))) return d;
-    return null;
-  }
-
   private async readState(): Promise<{ state: StateFile; data: Uint8Array } | null> {
-    const dir = this.stateDir();
-    if (!dir) return null;
+    const dir = this.backupDir;
+    let text: string;
     try {
-      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateFile;
+      text = await readFile(join(dir, MANIFEST), 'utf8');
+    } catch (err) {
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      )
+        return null;
+      throw new BetterDLError(
+        'IO_ERROR',
+        `backupAndRestore: cannot read ${join(dir, MANIFEST)}: ${(err as Error).message}.`,
+        {
+          cause: err,
+        },
+      );
+    }
+    try {
+      const state = JSON.parse(text) as StateFile;
       if (state.format !== 'betterdl-backup') throw new Error('not a betterdl backup');
-      return { state, data: new Uint8Array(await readFile(join(dir, 'data.bin'))) };
+      this.legacy = state.version === 1;
+      const file = state.version === 1 ? 'data.bin' : state.files?.[0];
+      if (typeof file !== 'string' || /[\\/]/.test(file)) throw new Error('state.json names no data file');
+      const data = new Uint8Array(await readFile(join(dir, file)));
+      const need = [...state.weights, ...state.optimizer.slots].reduce(
+        (n, w) => Math.max(n, w.offset + w.length),
+        0,
+      );
+      if (data.byteLength !== need)
+        throw new Error(
+          `${file} holds ${data.byteLength} bytes but state.json describes ${need} (truncated or replaced)`,
+        );
+      await cleanFileSet(dir, MANIFEST).catch(() => {});
+      return { state, data };
     } catch (err) {
       throw new BetterDLError(
         'IO_ERROR',
@@ -176,7 +207,7 @@ export class BackupAndRestore extends tfl.Callback {
     const offset = { n: 0 };
     const state: StateFile = {
       format: 'betterdl-backup',
-      version: 1,
+      version: 2,
       epoch,
       randomState: getRandomState(),
       order: this.tracker ? this.tracker.order : null,
@@ -189,14 +220,27 @@ export class BackupAndRestore extends tfl.Callback {
       data.set(c, at);
       at += c.byteLength;
     }
-    await writeDirAtomic(this.backupDir, { 'data.bin': data, 'state.json': JSON.stringify(state) });
+    await commitFileSet({
+      dir: this.backupDir,
+      manifest: MANIFEST,
+      kind: KIND,
+      who: 'backupAndRestore',
+      overwrite: this.legacy,
+      blobs: [{ label: 'data', data }],
+      render: (names) => ({ ...state, files: names }) as unknown as Record<string, unknown>,
+    });
+    if (this.legacy) await removeLegacy(this.backupDir);
+    this.legacy = false;
   }
 
   override async onTrainEnd(_logs?: tfl.Logs): Promise<void> {
     if (!this.deleteCheckpoint) return;
-    await rm(this.backupDir, { recursive: true, force: true });
-    await rm(previousPath(this.backupDir), { recursive: true, force: true });
+    await removeFileSet(this.backupDir, MANIFEST, KIND);
   }
+}
+
+async function removeLegacy(dir: string): Promise<void> {
+  await rm(join(dir, 'data.bin'), { force: true });
 }
 
 /** Backs up training state every epoch so that a crashed run can resume exactly; see {@link BackupAndRestore}. */

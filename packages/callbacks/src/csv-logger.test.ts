@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initRuntime } from '@betterdl/runtime';
+import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fitWithBackup } from './backup-and-restore';
 import { csvLogger } from './csv-logger';
 import { expectNoBatchHooks, tinyModel, toyData } from './fixtures/helpers';
 
@@ -73,6 +75,44 @@ describe('csvLogger', () => {
     ).toBe(true);
     await tinyModel().fit(x, y, { epochs: 1, verbose: 0, callbacks: [csvLogger(file)] });
     expect(readFileSync(file, 'utf8').trim().split('\r\n')).toHaveLength(2);
+    tf.dispose([x, y]);
+  });
+
+  it('append after a resume (fitWithBackup) writes every epoch once; other columns are an error', async () => {
+    const { x, y } = toyData();
+    const file = join(root, 'resumed.csv');
+    const backup = join(root, 'resumed-backup');
+    // Written by an earlier run (older releases ended rows with \n); Keras adds val_ columns when epoch 1 has none.
+    writeFileSync(file, 'epoch,acc,loss,val_acc,val_loss\n0,0.5,1.0,NA,NA\n');
+    const crash = new tfl.CustomCallback({
+      onEpochEnd: async (epoch) => {
+        if (epoch === 2) throw new Error('simulated crash after epoch 2 was logged');
+      },
+    });
+    const args = { epochs: 4, verbose: 0 } as const;
+    const logger = () => csvLogger(file, { append: true });
+    await expect(
+      fitWithBackup(tinyModel(), x, y, { ...args, callbacks: [logger(), crash] }, backup),
+    ).rejects.toThrow(/simulated/);
+    const rows = () =>
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',')[0]);
+    expect(rows()).toEqual(['epoch', '0', '0', '1', '2']);
+    await fitWithBackup(tinyModel(), x, y, { ...args, callbacks: [logger()] }, backup);
+    // The earlier run's row 0 is kept; the crashed run's epoch 2 (re-run after the resume) appears once.
+    expect(rows()).toEqual(['epoch', '0', '0', '1', '2', '3']);
+
+    const other = join(root, 'other-columns.csv');
+    writeFileSync(other, 'epoch,val_acc\n0,0.5\n');
+    const err = await tinyModel()
+      .fit(x, y, { epochs: 1, verbose: 0, callbacks: [csvLogger(other, { append: true })] })
+      .catch((e) => e);
+    expect(isBetterDLError(err) && err.message).toMatch(
+      /has the columns epoch,val_acc but this fit logs epoch,acc,loss,val_acc,val_loss; appending would put values under the wrong headers/,
+    );
+    expect(readFileSync(other, 'utf8')).toBe('epoch,val_acc\n0,0.5\n');
     tf.dispose([x, y]);
   });
 

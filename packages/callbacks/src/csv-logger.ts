@@ -1,16 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { toFsPath, writeFileAtomic } from '@betterdl/runtime/node';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, toFsPath } from './file-io';
+import { assertWritable } from './file-io';
 import { resolveLogs } from './monitor';
 
 /** Options of {@link csvLogger}. */
 export interface CSVLoggerArgs {
   /** Column separator: one character, as Python's csv module requires. Defaults to `','`. */
   separator?: string;
-  /** Append to an existing file (no second header) instead of overwriting it. Defaults to `false`. */
+  /**
+   * Append to an existing file (no second header) instead of overwriting it. The file's columns must be the
+   * ones this fit logs (else a `BetterDLError`); a fit resumed at epoch k (`fitWithBackup`) first removes the
+   * file's trailing rows of epochs >= k, so re-run epochs are not written twice. Defaults to `false`.
+   */
   append?: boolean;
 }
 
@@ -25,6 +30,30 @@ function cell(v: unknown, sep: string): string {
   if (v === undefined || v === null) return 'NA';
   const s = typeof v === 'number' || typeof v === 'bigint' ? pyStr(v) : String(v);
   return /["\r\n]/.test(s) || s.includes(sep) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Splits one CSV line on `sep`, honouring double quotes. */
+function splitLine(line: string, sep: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (line.startsWith(sep, i)) {
+      out.push(cur);
+      cur = '';
+      i += sep.length - 1;
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
 }
 
 /**
@@ -50,6 +79,8 @@ export class CSVLogger extends tfl.Callback {
   private keys: string[] | null = null;
   private writeHeader = true;
   private file: FileHandle | null = null;
+  /** Columns of the file appended to (its header), checked against the logs at the first epoch end. */
+  private existing: string[] | null = null;
 
   constructor(filename: string, args: CSVLoggerArgs = {}) {
     super();
@@ -77,10 +108,33 @@ export class CSVLogger extends tfl.Callback {
     await mkdir(dirname(this.filename), { recursive: true });
     const exists = existsSync(this.filename) && statSync(this.filename).size > 0;
     this.writeHeader = !(this.append && exists);
+    this.existing = null;
+    if (this.append && exists) await this.resume();
     await this.close();
     // One handle for the whole fit: each row is one write() straight to the OS, so it is on disk-cache at
     // every epoch end without reopening the file each time.
     this.file = await open(this.filename, this.append ? 'a' : 'w');
+  }
+
+  /**
+   * Appending: remembers the file's columns, and after a resume at epoch k (`initialEpoch`, as `fitWithBackup`
+   * does) drops the trailing rows of epochs >= k that the crashed run wrote, so each epoch appears once.
+   */
+  private async resume(): Promise<void> {
+    const text = await readFile(this.filename, 'utf8');
+    // Lines with their own terminators (files written by older releases end rows with \n, Keras with \r\n).
+    const lines = (text.match(/[^\r\n]*(?:\r\n|\n|\r|$)/g) ?? []).filter((l) => l !== '');
+    const strip = (l: string) => l.replace(/[\r\n]+$/, '');
+    this.existing = splitLine(strip(lines[0] ?? ''), this.separator);
+    const initial = (this.params as { initialEpoch?: number } | undefined)?.initialEpoch ?? 0;
+    if (initial <= 0 || this.existing[0] !== 'epoch') return;
+    let keep = lines.length;
+    while (keep > 1) {
+      const epoch = Number(splitLine(strip(lines[keep - 1] as string), this.separator)[0]);
+      if (!Number.isInteger(epoch) || epoch < initial) break;
+      keep--;
+    }
+    if (keep < lines.length) await writeFileAtomic(this.filename, lines.slice(0, keep).join(''));
   }
 
   private async close(): Promise<void> {
@@ -95,7 +149,19 @@ export class CSVLogger extends tfl.Callback {
 
   override async onEpochEnd(epoch: number, logs?: tfl.Logs): Promise<void> {
     const values = await resolveLogs(logs);
-    if (this.keys === null) this.keys = columns(values);
+    if (this.keys === null) {
+      this.keys = columns(values);
+      const want = ['epoch', ...this.keys];
+      if (this.existing && this.existing.join('\u0000') !== want.join('\u0000')) {
+        await this.close();
+        throw new BetterDLError(
+          'INVALID_ARGUMENT',
+          `csvLogger: ${this.filename} has the columns ${this.existing.join(this.separator)} but this fit logs ` +
+            `${want.join(this.separator)}; appending would put values under the wrong headers. ` +
+            'Log to a new file, or pass append: false to overwrite it.',
+        );
+      }
+    }
     const sep = this.separator;
     let out = '';
     if (this.writeHeader) {

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNoLeaks, initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { fileSystemHandler, loadCheckpoint, loadWeights, writeDirAtomic } from './file-io';
+import { fileSystemHandler, loadCheckpoint, loadWeights } from './file-io';
 import { expectNoBatchHooks, tinyModel, toyData, weightValues } from './fixtures/helpers';
 import { modelCheckpoint as browserCheckpoint } from './model-checkpoint';
 import { modelCheckpoint } from './node-model-checkpoint';
@@ -37,7 +37,9 @@ describe('modelCheckpoint (node)', () => {
     expect(cb.saved[0]).toMatch(/model-weights\.01-\d\.\d{6}$/);
     const last = cb.saved[2] as string;
     const json = JSON.parse(readFileSync(join(last.slice('file://'.length), 'model.json'), 'utf8'));
-    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.weightsManifest[0].paths).toEqual([
+      expect.stringMatching(/^model\.weights\.\d+-\d+-[a-z0-9]+\.bin$/),
+    ]);
     expect(json.modelTopology).toBeDefined();
     const loaded = await loadCheckpoint(last);
     expect(weightValues(loaded)).toEqual(weightValues(model));
@@ -92,22 +94,88 @@ describe('modelCheckpoint (node)', () => {
     expect(weightValues(other)).toEqual(weightValues(model));
   });
 
-  it('is atomic: a failed write leaves the previous checkpoint intact; a swap cut short still loads', async () => {
+  it("takes relative file://./ paths: modelCheckpoint('file://./…') saves under the working directory", async () => {
+    const model = tinyModel();
+    const cwd = process.cwd();
+    const dir = join(root, 'relative');
+    mkdirSync(dir);
+    process.chdir(dir);
+    try {
+      const cb = modelCheckpoint('file://./ckpt/e{epoch}');
+      await driveSaves(cb, model, [{ val_loss: 1 }, { val_loss: 0.5 }]);
+      expect(cb.saved).toEqual(['file://./ckpt/e1', 'file://./ckpt/e2']);
+      const loaded = await loadCheckpoint('file://./ckpt/e2/model.json');
+      expect(weightValues(loaded)).toEqual(weightValues(model));
+      loaded.dispose();
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(join(dir, 'ckpt')).sort()).toEqual(['e1', 'e2']);
+  });
+
+  it('owns only its files: others are kept, an existing file or a foreign model.json is refused', async () => {
+    const model = tinyModel();
+    const run = join(root, 'owned');
+    mkdirSync(run, { recursive: true });
+    writeFileSync(join(run, 'notes.txt'), 'mine');
+    writeFileSync(join(run, 'training.csv'), 'epoch,loss\n');
+    const cb = modelCheckpoint(`file://${run}`);
+    await driveSaves(cb, model, [{ val_loss: 1 }, { val_loss: 0.5 }, { val_loss: 0.2 }]);
+    const names = readdirSync(run).sort();
+    expect(names.filter((n) => !/^model\./.test(n))).toEqual(['notes.txt', 'training.csv']);
+    expect(names.filter((n) => n.endsWith('.bin'))).toHaveLength(1);
+    expect(readFileSync(join(run, 'notes.txt'), 'utf8')).toBe('mine');
+    const loaded = await loadCheckpoint(`${run}/model.json`);
+    expect(weightValues(loaded)).toEqual(weightValues(model));
+    loaded.dispose();
+
+    const file = join(root, 'owned', 'notes.txt');
+    const e1 = await driveSaves(modelCheckpoint(file), model, [{ val_loss: 1 }]).catch((e) => e);
+    expect(isBetterDLError(e1) && e1.message).toMatch(/is an existing file.*never replaces/);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+
+    const foreign = join(root, 'foreign');
+    mkdirSync(foreign, { recursive: true });
+    const tfjsJson = JSON.stringify({
+      modelTopology: {},
+      weightsManifest: [{ paths: ['weights.bin'], weights: [] }],
+    });
+    writeFileSync(join(foreign, 'model.json'), tfjsJson);
+    writeFileSync(join(foreign, 'weights.bin'), '');
+    const e2 = await driveSaves(modelCheckpoint(foreign), model, [{ val_loss: 1 }]).catch((e) => e);
+    expect(isBetterDLError(e2) && e2.message).toMatch(/not written by betterdl.*overwrite: true/);
+    expect(readFileSync(join(foreign, 'model.json'), 'utf8')).toBe(tfjsJson);
+    await driveSaves(modelCheckpoint(foreign, { overwrite: true }), model, [{ val_loss: 1 }]);
+    expect(readdirSync(foreign).filter((n) => n === 'weights.bin')).toEqual([]);
+    const again = await loadCheckpoint(foreign);
+    expect(weightValues(again)).toEqual(weightValues(model));
+    again.dispose();
+  });
+
+  it('commits atomically: a failed save leaves the previous checkpoint; orphans of dead writers are removed', async () => {
     const model = tinyModel();
     const path = join(root, 'atomic', 'ckpt');
     await driveSaves(modelCheckpoint(path), model, [{ val_loss: 1 }]);
-    const good = readFileSync(join(path, 'weights.bin'));
-    // A write that fails half-way (second file cannot be created) must not touch the good checkpoint.
-    await expect(writeDirAtomic(path, { 'model.json': '{}', 'missing/weights.bin': 'x' })).rejects.toThrow(
-      /Cannot write/,
-    );
-    expect(readFileSync(join(path, 'weights.bin'))).toEqual(good);
-    expect(readdirSync(join(root, 'atomic'))).toEqual(['ckpt']);
-    // A crash between moving the old copy aside and moving the new one in: the old copy is still found.
-    renameSync(path, `${path}.previous`);
+    const before = readFileSync(join(path, 'model.json'), 'utf8');
+    // Leftovers of a killed save by a process that is gone (pid 2^22+1 is never a live process here).
+    const dead = 4194305;
+    writeFileSync(join(path, `model.weights.${dead}-0-abc.bin`), 'partial');
+    writeFileSync(join(path, `.model.json.${dead}-0-abd.tmp`), '{');
     const loaded = await loadCheckpoint(path);
     expect(weightValues(loaded)).toEqual(weightValues(model));
     loaded.dispose();
+    expect(readdirSync(path).sort()).toEqual(
+      ['model.json', JSON.parse(before).weightsManifest[0].paths[0]].sort(),
+    );
+    // A save that cannot finish (its topology cannot be serialised) leaves the committed checkpoint as it was.
+    const bad = fileSystemHandler(path);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(
+      bad.save?.({ modelTopology: cyclic, weightSpecs: [], weightData: new ArrayBuffer(0) }),
+    ).rejects.toThrow(/cannot write|circular/i);
+    expect(readFileSync(join(path, 'model.json'), 'utf8')).toBe(before);
+    expect(readdirSync(path)).toHaveLength(2);
   });
 
   it('saveFreq in batches adds a batch hook and saves every n batches with {batch}', async () => {

@@ -30,6 +30,11 @@ export interface ModelCheckpointArgs {
   saveFreq?: 'epoch' | number;
   /** The best value to beat at the start (only with `saveBestOnly`). Defaults to `null` (none). */
   initialValueThreshold?: number | null;
+  /**
+   * Node entry only: replace a `model.json` that another program wrote at the checkpoint path (and the weights
+   * it names) instead of failing. betterdl's own earlier checkpoints are always replaced. Defaults to `false`.
+   */
+  overwrite?: boolean;
 }
 
 /** Turns a filled-in path into a save target; the node entry supplies one that handles `file://`. */

@@ -1,30 +1,29 @@
 import { BetterDLError } from '@betterdl/runtime';
-import { assertWritable, fileSystemHandler, toFsPath } from './file-io';
+import { fileSystemHandler, isFileSource, toFsPath } from '@betterdl/runtime/node';
+import { assertWritable } from './file-io';
 import { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint';
 import { parseTemplate } from './path-template';
 import type { SaveTarget } from './save-model';
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-function resolver(path: string): SaveTarget {
-  if (path.startsWith('file://') || !SCHEME.test(path)) return fileSystemHandler(path);
-  return path;
+function resolver(overwrite: boolean | undefined): (path: string) => SaveTarget {
+  return (path) =>
+    isFileSource(path) ? fileSystemHandler(path, { overwrite, who: 'modelCheckpoint' }) : path;
 }
 
 /**
- * `modelCheckpoint` for Node: also takes `file://` URLs and plain paths (each save is a directory holding
- * `model.json` + `weights.bin`, written atomically, parent directories created). An unwritable location fails
- * here, at construction. Other tfjs IO URLs behave as in the main entry.
+ * `modelCheckpoint` for Node: also takes `file://` URLs (absolute or `file://./relative`) and plain paths. Each
+ * save is a directory holding `model.json` and a uniquely named weights shard, committed crash-safely: at every
+ * instant `<dir>/model.json` names a complete set of weights (the previous save's or the new one's), other files
+ * in the directory are never touched, and leftovers of killed saves are removed by the next save. A path that is
+ * an existing file, or a directory whose `model.json` another program wrote, is an error (unless
+ * `overwrite: true`). An unwritable location fails here, at construction. Other tfjs IO URLs behave as in the
+ * main entry.
  *
  * @example
  * modelCheckpoint('file://./checkpoints/model-weights.{epoch:02d}-{val_acc:.6f}', { monitor: 'val_acc', saveBestOnly: true })
  */
 export function modelCheckpoint(filepath: string, args: ModelCheckpointArgs = {}): ModelCheckpoint {
-  if (
-    typeof filepath === 'string' &&
-    filepath.trim() !== '' &&
-    (filepath.startsWith('file://') || !SCHEME.test(filepath))
-  ) {
+  if (typeof filepath === 'string' && filepath.trim() !== '' && isFileSource(filepath)) {
     const parts = parseTemplate(filepath);
     const fixed = parts[0];
     const prefix = typeof fixed === 'string' ? fixed : '';
@@ -36,5 +35,5 @@ export function modelCheckpoint(filepath: string, args: ModelCheckpointArgs = {}
       throw new BetterDLError('IO_ERROR', (err as Error).message, { cause: err });
     }
   }
-  return new ModelCheckpoint(filepath, args, resolver);
+  return new ModelCheckpoint(filepath, args, resolver(args.overwrite));
 }

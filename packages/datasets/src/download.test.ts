@@ -9,7 +9,13 @@ import { gzipSync } from 'node:zlib';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './download';
+import {
+  consoleProgress,
+  DEFAULT_TIMEOUT_MS,
+  type DownloadProgress,
+  dataHome,
+  downloadFile,
+} from './download';
 import { encodeIdx } from './idx';
 import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './load-mnist';
 
@@ -44,6 +50,19 @@ beforeAll(async () => {
     } else if (url === '/hang/data.bin') {
       res.writeHead(200, { 'content-length': 10 });
       res.write('12345');
+    } else if (url.startsWith('/silent/')) {
+      // Accepts the connection and never answers: a dead mirror.
+    } else if (url === '/trickle/data.bin') {
+      // Slow but alive: 8 bytes, one every 60 ms (longer in total than timeoutMs, never silent that long).
+      res.writeHead(200, { 'content-length': 8 });
+      let n = 0;
+      const tick = setInterval(() => {
+        res.write(String(n++));
+        if (n === 8) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 60);
     } else if (url === '/wrong/data.bin') {
       res.end(payload.subarray(1));
     } else if (url.startsWith('/mnist/') && files[url.slice(7)]) {
@@ -57,6 +76,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await rm(tmp, { recursive: true, force: true });
 });
@@ -110,6 +130,51 @@ describe('downloadFile', () => {
       retries: 0,
     }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/hang\/data.bin \(attempt 1\): timed out/);
+  });
+
+  it('timeoutMs: a silent mirror is dropped after timeoutMs per attempt and the next mirror used; a slow live one is not cut', async () => {
+    const t0 = Date.now();
+    const err = (await downloadFile(`${base}/silent/a.bin`, join(tmp, 's', 'a.bin'), {
+      timeoutMs: 200,
+      retries: 1,
+      retryDelayMs: 10,
+    }).catch((e: Error) => e)) as Error;
+    const took = Date.now() - t0;
+    expect(isBetterDLError(err)).toBe(true);
+    expect(err.message).toMatch(/silent\/a.bin \(attempt 1\): timed out: no data for 200 ms \(timeoutMs\)/);
+    expect(err.message).toMatch(/\(attempt 2\): timed out/);
+    expect(hits['/silent/a.bin']).toBe(2);
+    expect(took).toBeGreaterThanOrEqual(400);
+    expect(took).toBeLessThan(10_000);
+    const bytes = await downloadFile(
+      [`${base}/silent/b.bin`, `${base}/ok/data.bin`],
+      join(tmp, 's', 'b.bin'),
+      {
+        timeoutMs: 200,
+        retries: 0,
+      },
+    );
+    expect(bytes.length).toBe(payload.length);
+    const slow = await downloadFile(`${base}/trickle/data.bin`, join(tmp, 's', 't.bin'), { timeoutMs: 300 });
+    expect(new TextDecoder().decode(slow)).toBe('01234567');
+  });
+
+  it('deadlineMs bounds the whole call, whatever the retries; bad values are refused', async () => {
+    const t0 = Date.now();
+    const err = (await downloadFile(`${base}/silent/c.bin`, join(tmp, 's', 'c.bin'), {
+      timeoutMs: 150,
+      retries: 100,
+      retryDelayMs: 10,
+      deadlineMs: 500,
+    }).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(/deadline of 500 ms passed \(deadlineMs\)/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(hits['/silent/c.bin']).toBeLessThanOrEqual(5);
+    for (const bad of [0, -1, Number.NaN, Infinity])
+      await expect(
+        downloadFile(`${base}/ok/data.bin`, join(tmp, 's', 'x'), { timeoutMs: bad }),
+      ).rejects.toThrow(/timeoutMs must be a positive number/);
+    expect(DEFAULT_TIMEOUT_MS * 3 + 500 + 1000).toBeLessThan(60_000);
   });
 
   it('consoleProgress prints live percentages on a terminal and start/end lines in logs', () => {
@@ -193,6 +258,20 @@ describe('loaders download into the cache', () => {
         /train-images-idx3-ubyte.gz \(attempt 1\): SHA-256 mismatch: got [0-9a-f]{64}, expected 440fcabf/,
       );
       expect(existsSync(join(tmp, 'home', 'mnist', 'train-images-idx3-ubyte.gz'))).toBe(false);
+      // A dead mirror: timeoutMs reaches through loadMnist, and deadlineMs bounds the whole load.
+      const t0 = Date.now();
+      await expect(
+        loadMnist({ mirrors: [`${base}/silent/`], retries: 0, timeoutMs: 150, verbose: false }),
+      ).rejects.toThrow(/silent\/train-images-idx3-ubyte.gz \(attempt 1\): timed out: no data for 150 ms/);
+      await expect(
+        loadMnist({
+          mirrors: [`${base}/silent/`],
+          retries: 50,
+          deadlineMs: 300,
+          verbose: false,
+        }),
+      ).rejects.toThrow(/deadline of \d+ ms passed \(deadlineMs\)/);
+      expect(Date.now() - t0).toBeLessThan(15_000);
     } finally {
       if (old === undefined) delete process.env.BETTERDL_DATA_HOME;
       else process.env.BETTERDL_DATA_HOME = old;

@@ -26,8 +26,16 @@ export interface DownloadOptions {
   retries?: number;
   /** Delay before the first retry, doubled each time, in ms. Defaults to 500. */
   retryDelayMs?: number;
-  /** Give up on one attempt after this many ms without finishing. Defaults to 120000. */
+  /**
+   * Per request: give up on an attempt when the server sends nothing for this many ms — no response, or a
+   * pause between bytes (a slow but live download is not cut). Defaults to 15000.
+   */
   timeoutMs?: number;
+  /**
+   * Overall deadline for the whole call (every mirror, retry and backoff), in ms. Defaults to 600000
+   * (10 minutes); with the defaults a dead mirror costs at most about 47 s before the next one is tried.
+   */
+  deadlineMs?: number;
   /** Called as bytes arrive and when done. Defaults to silence (see {@link consoleProgress}). */
   onProgress?: (p: DownloadProgress) => void;
   /** The `fetch` to use. Defaults to the global `fetch`. */
@@ -69,17 +77,41 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): (p
   };
 }
 
+/** Default of {@link DownloadOptions.timeoutMs}. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Default of {@link DownloadOptions.deadlineMs}. */
+export const DEFAULT_DEADLINE_MS = 600_000;
+
 class HttpStatusError extends Error {
   constructor(readonly status: number) {
     super(`HTTP ${status}`);
   }
 }
 
-async function attempt(url: string, dest: string, o: DownloadOptions): Promise<Uint8Array> {
+class TimeoutError extends Error {}
+
+async function attempt(url: string, dest: string, o: DownloadOptions, deadline: number): Promise<Uint8Array> {
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), o.timeoutMs ?? 120_000);
+  const idle = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let why = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // (Re)armed at the start and on every chunk: fires after `idle` ms of silence or at the overall deadline.
+  const arm = () => {
+    clearTimeout(timer);
+    const left = deadline - Date.now();
+    const ms = Math.max(0, Math.min(idle, left));
+    timer = setTimeout(() => {
+      why =
+        ms === idle
+          ? `timed out: no data for ${idle} ms (timeoutMs)`
+          : `timed out: the overall deadline of ${o.deadlineMs ?? DEFAULT_DEADLINE_MS} ms passed (deadlineMs)`;
+      ctrl.abort();
+    }, ms);
+  };
+  arm();
   try {
     const res = await (o.fetch ?? fetch)(url, { signal: ctrl.signal });
+    arm();
     if (!res.ok || !res.body) throw new HttpStatusError(res.status);
     const len = Number(res.headers.get('content-length'));
     const total = Number.isFinite(len) && len > 0 ? len : undefined;
@@ -93,6 +125,7 @@ async function attempt(url: string, dest: string, o: DownloadOptions): Promise<U
       chunks.push(value);
       hash.update(value);
       received += value.length;
+      arm();
       o.onProgress?.({ url, dest, received, total, done: false });
     }
     if (total !== undefined && received !== total) {
@@ -109,15 +142,29 @@ async function attempt(url: string, dest: string, o: DownloadOptions): Promise<U
       off += c.length;
     }
     return out;
+  } catch (err) {
+    if (ctrl.signal.aborted) throw new TimeoutError(why || 'timed out', { cause: err });
+    throw err;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function checkMs(name: string, v: unknown): void {
+  if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+    throw new BetterDLError(
+      'INVALID_ARGUMENT',
+      `downloadFile: ${name} must be a positive number of milliseconds, got ${String(v)}.`,
+    );
   }
 }
 
 /**
  * Downloads the first of `urls` (mirrors, tried in order) that works into `dest`: streamed, checked against
  * `sha256`, retried with backoff on transient failures, and written atomically (a temporary file renamed
- * into place), so an interrupted download never leaves a partial file behind. Returns the bytes.
+ * into place), so an interrupted download never leaves a partial file behind. A server that goes silent for
+ * `timeoutMs` is given up on (then retried or the next mirror tried), and the whole call stops at
+ * `deadlineMs`. Returns the bytes.
  */
 export async function downloadFile(
   urls: string | string[],
@@ -134,23 +181,33 @@ export async function downloadFile(
       `downloadFile: retries must be an integer >= 0, got ${retries}.`,
     );
   }
+  checkMs('timeoutMs', options.timeoutMs);
+  checkMs('deadlineMs', options.deadlineMs);
+  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const failures: string[] = [];
+  let pastDeadline = false;
   for (const url of list) {
     let delay = options.retryDelayMs ?? 500;
-    for (let a = 0; a <= retries; a++) {
+    for (let a = 0; a <= retries && !pastDeadline; a++) {
       try {
-        const bytes = await attempt(url, dest, options);
+        const bytes = await attempt(url, dest, options, deadline);
         await writeFileAtomic(dest, bytes);
         options.onProgress?.({ url, dest, received: bytes.length, total: bytes.length, done: true });
         return bytes;
       } catch (err) {
-        const msg = (err as Error).name === 'AbortError' ? 'timed out' : (err as Error).message;
-        failures.push(`${url} (attempt ${a + 1}): ${msg}`);
+        failures.push(`${url} (attempt ${a + 1}): ${(err as Error).message}`);
         // A 4xx will not fix itself: move on to the next mirror.
         if (err instanceof HttpStatusError && err.status >= 400 && err.status < 500) break;
-        if (a < retries) await new Promise((r) => setTimeout(r, delay));
+        if (Date.now() + (a < retries ? delay : 0) >= deadline) pastDeadline = true;
+        else if (a < retries) await new Promise((r) => setTimeout(r, delay));
         delay *= 2;
       }
+    }
+    if (pastDeadline) {
+      failures.push(
+        `stopped: the overall deadline of ${options.deadlineMs ?? DEFAULT_DEADLINE_MS} ms passed (deadlineMs)`,
+      );
+      break;
     }
   }
   throw new BetterDLError(

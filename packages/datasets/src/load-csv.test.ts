@@ -58,7 +58,7 @@ describe('parseCsv / loadCsv', () => {
     expect(() => parseCsv('a,b\n')).toThrow(/no data rows/);
   });
 
-  it('reads files (path or file: URL) and http URLs in Node; the browser version refuses paths', async () => {
+  it('reads files (path, file: URL, relative file://./) and http URLs in Node; the browser version refuses paths', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'betterdl-csv-'));
     const file = join(dir, 'iris.csv');
     await writeFile(file, iris);
@@ -67,6 +67,17 @@ describe('parseCsv / loadCsv', () => {
     try {
       const a = await loadCsv(file, { label: 2 });
       const b = await loadCsv(pathToFileURL(file), { label: 2 });
+      const cwd = process.cwd();
+      process.chdir(dir);
+      let rel: Awaited<ReturnType<typeof loadCsv>>;
+      try {
+        rel = await loadCsv('file://./iris.csv', { label: 2 });
+        await expect(loadCsv('file://./absent.csv')).rejects.toThrow(/absent\.csv .*does not exist/);
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(Array.from(rel.yValues ?? [])).toEqual([0, 1, 2, 0]);
+      tf.dispose([rel.x, rel.y as tf.Tensor]);
       const c = await loadCsv(`http://127.0.0.1:${(server.address() as AddressInfo).port}/iris.csv`, {
         label: 2,
       });

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BetterDLError } from '@betterdl/runtime';
-import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './download';
+import {
+  consoleProgress,
+  DEFAULT_DEADLINE_MS,
+  type DownloadProgress,
+  dataHome,
+  downloadFile,
+} from './download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
 import { checkLimit, type ImageDatasetOptions, type ImageSplit, imageDataset } from './image-dataset';
 
@@ -19,6 +25,10 @@ export interface LoadMnistOptions extends ImageDatasetOptions {
   mirrors?: string[];
   /** Extra attempts per mirror. Defaults to 2. */
   retries?: number;
+  /** Per request: give up on a mirror that sends nothing for this many ms (see `downloadFile`). Defaults to 15000. */
+  timeoutMs?: number;
+  /** Overall deadline for downloading all missing files, in ms. Defaults to 600000. */
+  deadlineMs?: number;
   /** Download progress callback. Defaults to lines on stderr (silent when `verbose: false`). */
   onProgress?: (p: DownloadProgress) => void;
   /** Print download progress to stderr. Defaults to true. */
@@ -129,6 +139,7 @@ async function locate(
   spec: IdxDatasetSpec,
   key: keyof IdxDatasetSpec['files'],
   o: LoadMnistOptions,
+  deadlineAt: number,
 ): Promise<string> {
   const { file, sha256 } = spec.files[key];
   const plain = file.replace(/\.gz$/, '');
@@ -150,12 +161,24 @@ async function locate(
       `${spec.name}: ${dest} is missing and download is false. Allow downloads or pass dir.`,
     );
   }
+  if (Date.now() >= deadlineAt) {
+    throw new BetterDLError(
+      'IO_ERROR',
+      `${spec.name}: the overall deadline (deadlineMs: ${o.deadlineMs ?? DEFAULT_DEADLINE_MS}) passed before ${file} could be downloaded. Allow more time or pass dir.`,
+    );
+  }
   const mirrors = o.mirrors ?? spec.mirrors;
   const onProgress = o.onProgress ?? (o.verbose === false ? undefined : consoleProgress());
   await downloadFile(
     mirrors.map((m) => (m.endsWith('/') ? m : `${m}/`) + file),
     dest,
-    { sha256, retries: o.retries, onProgress },
+    {
+      sha256,
+      retries: o.retries,
+      onProgress,
+      timeoutMs: o.timeoutMs,
+      deadlineMs: Math.max(1, deadlineAt - Date.now()),
+    },
   );
   return dest;
 }
@@ -167,8 +190,9 @@ export async function loadIdxDataset(
 ): Promise<MnistData> {
   checkLimit(`load ${spec.name}`, options.limit);
   const paths = {} as Record<keyof IdxDatasetSpec['files'], string>;
+  const deadlineAt = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
-    paths[key] = await locate(spec, key, options);
+    paths[key] = await locate(spec, key, options, deadlineAt);
   }
   const [trI, trL, teI, teL] = await Promise.all([
     readIdxFile(paths.trainImages, { rank: 3, dtype: 'uint8' }),

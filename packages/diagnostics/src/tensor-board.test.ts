@@ -189,6 +189,49 @@ describe('tensorBoard', () => {
     expect(get(k, 1) as number).toBeLessThanOrEqual(get(k, 2) as number);
   });
 
+  it('a resumed fit (initialEpoch k) logs every epoch once: epoch events >= k are dropped, batch events kept', async () => {
+    const logdir = join(dir, 'resumed');
+    const build = () => {
+      const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+      m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      return m;
+    };
+    const x = tf.randomNormal([8, 2], 0, 1, 'float32', 3);
+    const y = tf.randomNormal([8, 1], 0, 1, 'float32', 4);
+    const crash = new tfl.CustomCallback({
+      onEpochEnd: async (epoch) => {
+        if (epoch === 2) throw new Error('simulated crash after epoch 2 was logged');
+      },
+    });
+    const first = build();
+    const args = { epochs: 4, batchSize: 4, validationSplit: 0.25, verbose: 0 } as const;
+    await expect(
+      first.fit(x, y, { ...args, callbacks: [tensorBoard(logdir, { updateFreq: 1 }), crash] }),
+    ).rejects.toThrow(/simulated/);
+    // The last backup was taken after epoch 1 (0-based), so the run resumes at epoch 2 and re-runs it.
+    const second = build();
+    const r = await trackTensors(() =>
+      second.fit(x, y, { ...args, initialEpoch: 2, callbacks: [tensorBoard(logdir, { updateFreq: 1 })] }),
+    );
+    expect(r.leaked).toBe(0);
+    const all = async (sub: string) => {
+      const out: Ev[] = [];
+      for (const f of (await readdir(join(logdir, sub))).sort())
+        out.push(...events(new Uint8Array(await readFile(join(logdir, sub, f)))));
+      return out;
+    };
+    const steps = (evs: Ev[], tag: string) =>
+      evs.flatMap((e) => e.values.filter((v) => v.tag === tag).map(() => Number(e.step)));
+    const train = await all('train');
+    expect(steps(train, 'epoch_loss')).toEqual([0, 1, 2, 3]);
+    expect(steps(await all('validation'), 'epoch_loss')).toEqual([0, 1, 2, 3]);
+    expect(steps(train, 'batch_loss')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(train.filter((e) => e.fileVersion).length).toBe(2);
+    tf.dispose([x, y]);
+    first.dispose();
+    second.dispose();
+  });
+
   it('validates its arguments when created', () => {
     expect(() => tensorBoard('')).toThrow(/logdir must be a directory path/);
     expect(() => tensorBoard('x', { histogramFreq: -1 })).toThrow(/histogramFreq must be an integer >= 0/);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfRecord } from './crc32c';
 import { encodeEvent, type SummaryValue } from './event-proto';
+import { dropRerunEvents } from './tensor-board-resume';
 import { tensorHistogram } from './tensor-histogram';
 
 /** Arguments of {@link tensorBoard}. */
@@ -47,6 +48,11 @@ export class EventFileWriter {
     );
   }
 
+  /** Resolves when every queued write is on disk. */
+  async flush(): Promise<void> {
+    await this.ready.catch(() => {});
+  }
+
   /** Appends one Event with the summary `values` at `step`. Writes are queued in call order. */
   write(step: number, values: SummaryValue[]): Promise<void> {
     const record = tfRecord(encodeEvent({ wallTime: Date.now() / 1000, step, values }));
@@ -64,7 +70,9 @@ export class EventFileWriter {
 /**
  * A callback that writes TensorBoard event files in pure TypeScript, on every backend (no tfjs-node /
  * libtensorflow): `epoch_<metric>` scalars to `<logdir>/train` and `<logdir>/validation`, like Keras, and
- * weight histograms. View them with `tensorboard --logdir <logdir>`.
+ * weight histograms. View them with `tensorboard --logdir <logdir>`. A fit resumed at epoch k (`initialEpoch`,
+ * as `fitWithBackup` does after a crash) first removes the events of epochs >= k from the event files already
+ * in `logdir`, and numbers batch steps on from k × batches per epoch, so re-run epochs are not shown twice.
  */
 export class TensorBoard extends tfl.Callback {
   /** The log directory. */
@@ -106,8 +114,25 @@ export class TensorBoard extends tfl.Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    // A resumed fit (fitWithBackup, initialEpoch k > 0) re-runs epochs that may already be logged: drop the
+    // epoch-level events at steps >= k so that every epoch appears once.
+    // Batch steps count on across the resume (as Keras's global step does), from k × batches per epoch.
+    const p = (this.params ?? {}) as {
+      initialEpoch?: number;
+      steps?: number;
+      samples?: number;
+      batchSize?: number;
+    };
+    const initial = p.initialEpoch ?? 0;
+    const perEpoch = p.steps ?? (p.samples && p.batchSize ? Math.ceil(p.samples / p.batchSize) : 0);
+    this.batches = initial * perEpoch;
+    if (initial > 0) {
+      await this.train?.flush();
+      await this.validation?.flush();
+      for (const sub of ['train', 'validation'])
+        await dropRerunEvents(join(this.logdir, sub), initial, this.batches);
+    }
     this.train ??= new EventFileWriter(join(this.logdir, 'train'));
-    this.batches = 0;
   }
 
   override async onBatchEnd(_batch: number, logs?: tfl.Logs): Promise<void> {

@@ -47,14 +47,16 @@ beforeAll(async () => {
   m2.dispose();
   // Variants of the saved model, each broken in one way.
   const json = await readFile(join(good, 'model.json'), 'utf8');
-  const bin = await readFile(join(good, 'weights.bin'));
+  const shard = JSON.parse(json).weightsManifest[0].paths[0] as string;
+  expect(shard).toMatch(/^model\.weights\.[\w-]+\.bin$/);
+  const bin = await readFile(join(good, shard));
   const variant = async (name: string, files: Record<string, string | Uint8Array>) => {
     for (const [f, data] of Object.entries(files)) {
       await savePretrainedFile(join(root, name, f), data);
     }
   };
   await variant('no-shard', { 'model.json': json });
-  await variant('truncated', { 'model.json': json, 'weights.bin': bin.subarray(0, 100) });
+  await variant('truncated', { 'model.json': json, [shard]: bin.subarray(0, 100) });
   await variant('not-json', { 'model.json': 'HDF\u0001 binary keras file' });
   await variant('no-topology', { 'model.json': JSON.stringify({ weightsManifest: [] }) });
   await variant('graph', {
@@ -93,9 +95,22 @@ describe('loadPretrained (file:// and paths, Node entry)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("reads the README's relative form: loadPretrained('file://./…/model.json')", async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      for (const src of ['file://./good/model.json', 'file://./good', './good'])
+        expect(Array.from(await predict(await loadPretrainedNode(src)))).toEqual(Array.from(expected));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('says which weights shard is missing, and when one is truncated', async () => {
     const e1 = await errorOf(loadPretrainedNode(join(root, 'no-shard')));
-    expect(e1.message).toMatch(/weights shard 'weights\.bin' named in .*model\.json is missing \(ENOENT/);
+    expect(e1.message).toMatch(
+      /weights shard 'model\.weights\.[\w-]+\.bin' named in .*model\.json is missing \(ENOENT/,
+    );
     const e2 = await errorOf(loadPretrainedNode(join(root, 'truncated')));
     expect(e2.message).toMatch(/hold 100 bytes but model\.json describes \d+: a shard is truncated/);
   });
@@ -131,7 +146,7 @@ describe('loadPretrained (http, main entry)', () => {
       /model\.json .* answered HTTP 404.*must point at model\.json/,
     );
     expect((await errorOf(loadPretrained(`${base}/no-shard/model.json`))).message).toMatch(
-      /weights shard .*\/no-shard\/weights\.bin answered HTTP 404.*upload every \.bin file/,
+      /weights shard .*\/no-shard\/model\.weights\.[\w-]+\.bin answered HTTP 404.*upload every \.bin file/,
     );
     expect((await errorOf(loadPretrained(`${base}/not-json/model.json`))).message).toMatch(/is not JSON/);
     expect((await errorOf(loadPretrained(`${base}/graph/model.json`))).message).toMatch(/graph model/);
@@ -143,7 +158,7 @@ describe('loadPretrained (http, main entry)', () => {
       /@betterdl\/transfer\/node/,
     );
     const json = JSON.parse(await readFile(join(good, 'model.json'), 'utf8'));
-    const bin = await readFile(join(good, 'weights.bin'));
+    const bin = await readFile(join(good, json.weightsManifest[0].paths[0]));
     const handler = tf.io.fromMemory({
       modelTopology: json.modelTopology,
       weightSpecs: json.weightsManifest[0].weights,

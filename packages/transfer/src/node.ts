@@ -3,6 +3,7 @@
  * `file://` URLs and paths, plus `savePretrained` (both without `@tensorflow/tfjs-node`).
  */
 
+export type { SavePretrainedArgs } from './file-io';
 export { loadPretrained, savePretrained } from './file-io';
 export type {
   AttachHeadArgs,
