@@ -57,7 +57,7 @@ for (const { name, callbacks } of variants) {
   const lr = h.lr as number[];
   console.log(
     `${name}: Train: ${(h.acc!.at(-1) as number).toFixed(3)}, Test: ${(h.val_acc!.at(-1) as number).toFixed(3)}; ` +
-      `rate ${lr[0].toPrecision(3)} at epoch 1, ${lr.at(-1)?.toPrecision(3)} at epoch ${epochs}; lowest test loss ${Math.min(...(h.val_loss as number[])).toFixed(4)}`,
+      `rate ${lr[0]?.toPrecision(3)} at epoch 1, ${lr.at(-1)?.toPrecision(3)} at epoch ${epochs}; lowest test loss ${Math.min(...(h.val_loss as number[])).toFixed(4)}`,
   );
   model.dispose();
 }
