@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import { defaultMetrics } from './learning-curves';
 import { metricNames, normalizeRuns, type RunsInput } from './runs';
 
@@ -55,14 +55,20 @@ export function asciiCurves(runs: RunsInput, opts: AsciiCurvesOptions = {}): str
   const normalized = normalizeRuns(runs, 'asciiCurves');
   const width = opts.width ?? 60;
   const height = opts.height ?? 10;
-  check(Number.isInteger(width) && width >= 10, `asciiCurves: width must be an integer >= 10, got ${width}.`);
-  check(
-    Number.isInteger(height) && height >= 3,
-    `asciiCurves: height must be an integer >= 3, got ${height}.`,
+  checkArgument(
+    Number.isInteger(width) && width >= 10,
+    'asciiCurves',
+    `width must be an integer >= 10, got ${width}.`,
   );
-  check(
+  checkArgument(
+    Number.isInteger(height) && height >= 3,
+    'asciiCurves',
+    `height must be an integer >= 3, got ${height}.`,
+  );
+  checkArgument(
     normalized.length <= TRAIN_GLYPHS.length,
-    `asciiCurves: at most ${TRAIN_GLYPHS.length} runs fit in one terminal chart, got ${normalized.length}. Plot fewer runs.`,
+    'asciiCurves',
+    `at most ${TRAIN_GLYPHS.length} runs fit in one terminal chart, got ${normalized.length}. Plot fewer runs.`,
   );
   const available = metricNames(normalized);
   const metrics = opts.metrics ?? defaultMetrics(normalized);

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import { mean, roughness, slope, smooth } from './curve-stats';
 import { type HistoryLike, normalizeRuns } from './runs';
 
@@ -154,14 +154,19 @@ function pick(history: Record<string, number[]>, name: string): number[] | undef
  */
 export function diagnose(history: HistoryLike, opts: DiagnoseOptions = {}): Diagnosis {
   const runs = normalizeRuns(history, 'diagnose');
-  check(
+  checkArgument(
     runs.length === 1,
-    `diagnose: pass one history, got ${runs.length} runs. Call diagnose once per run.`,
+    'diagnose',
+    `pass one history, got ${runs.length} runs. Call diagnose once per run.`,
   );
   const t: DiagnoseThresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const h = (runs[0] as { history: Record<string, number[]> }).history;
   const raw = opts.monitor ?? 'loss';
-  check(typeof raw === 'string' && raw !== '', 'diagnose: monitor must be a metric name such as "loss".');
+  checkArgument(
+    typeof raw === 'string' && raw !== '',
+    'diagnose',
+    'monitor must be a metric name such as "loss".',
+  );
   const base = raw.startsWith('val_') ? raw.slice(4) : raw;
   const train = pick(h, base);
   if (!train) {
@@ -174,9 +179,10 @@ export function diagnose(history: HistoryLike, opts: DiagnoseOptions = {}): Diag
     pick(h, `val_${base}`) ??
     (base === 'acc' || base === 'accuracy' ? (pick(h, 'val_accuracy') ?? h.val_acc) : undefined);
   const modeOpt = opts.mode ?? 'auto';
-  check(
+  checkArgument(
     ['min', 'max', 'auto'].includes(modeOpt),
-    `diagnose: mode must be 'min', 'max' or 'auto', got ${modeOpt}.`,
+    'diagnose',
+    `mode must be 'min', 'max' or 'auto', got ${modeOpt}.`,
   );
   const mode = modeOpt === 'auto' ? (MAX_NAMES.test(base) ? 'max' : 'min') : modeOpt;
   const val = valRaw && valRaw.length === train.length ? valRaw : undefined;

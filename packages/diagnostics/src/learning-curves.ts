@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import { downsampleIndices } from './downsample';
 import { metricNames, type NamedRun, normalizeRuns, type RunsInput } from './runs';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
@@ -60,9 +60,10 @@ export function defaultMetrics(runs: NamedRun[]): string[] {
 
 function positiveInt(v: number | undefined, name: string, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
-  check(
+  checkArgument(
     Number.isInteger(v) && v >= min,
-    `learningCurves: ${name} must be an integer >= ${min}, got ${v}. Omit it for the default ${dflt}.`,
+    'learningCurves',
+    `${name} must be an integer >= ${min}, got ${v}. Omit it for the default ${dflt}.`,
   );
   return v;
 }
@@ -83,7 +84,11 @@ export function learningCurves(runs: RunsInput, opts: LearningCurvesOptions = {}
   const maxPoints = positiveInt(opts.maxPoints, 'maxPoints', 500, 3);
   const available = metricNames(normalized);
   const metrics = opts.metrics ?? defaultMetrics(normalized);
-  check(metrics.length > 0, 'learningCurves: metrics is empty. Name at least one metric, e.g. ["loss"].');
+  checkArgument(
+    metrics.length > 0,
+    'learningCurves',
+    'metrics is empty. Name at least one metric, e.g. ["loss"].',
+  );
   for (const m of metrics) {
     if (!available.includes(m)) {
       throw new BetterDLError(

@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfRecord } from './crc32c';
@@ -78,25 +78,29 @@ export class TensorBoard extends tfl.Callback {
 
   constructor(logdir: string, args: TensorBoardArgs = {}) {
     super();
-    check(
+    checkArgument(
       typeof logdir === 'string' && logdir !== '',
-      'tensorBoard: logdir must be a directory path such as "logs/run1".',
+      'tensorBoard',
+      'logdir must be a directory path such as "logs/run1".',
     );
     this.logdir = logdir;
     this.histogramFreq = args.histogramFreq ?? 0;
     this.updateFreq = args.updateFreq ?? 'epoch';
     this.bins = args.bins ?? 30;
-    check(
+    checkArgument(
       Number.isInteger(this.histogramFreq) && this.histogramFreq >= 0,
-      `tensorBoard: histogramFreq must be an integer >= 0 (0 disables histograms), got ${args.histogramFreq}.`,
+      'tensorBoard',
+      `histogramFreq must be an integer >= 0 (0 disables histograms), got ${args.histogramFreq}.`,
     );
-    check(
+    checkArgument(
       this.updateFreq === 'epoch' || (Number.isInteger(this.updateFreq) && this.updateFreq >= 1),
-      `tensorBoard: updateFreq must be 'epoch' or a positive number of batches, got ${String(args.updateFreq)}.`,
+      'tensorBoard',
+      `updateFreq must be 'epoch' or a positive number of batches, got ${String(args.updateFreq)}.`,
     );
-    check(
+    checkArgument(
       Number.isInteger(this.bins) && this.bins >= 1,
-      `tensorBoard: bins must be a positive integer, got ${args.bins}.`,
+      'tensorBoard',
+      `bins must be a positive integer, got ${args.bins}.`,
     );
   }
 

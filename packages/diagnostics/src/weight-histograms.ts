@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Histogram, tensorHistogram } from './tensor-histogram';
 
@@ -45,22 +45,26 @@ export class WeightHistograms extends tfl.Callback {
     super();
     this.freq = args.freq ?? 1;
     this.bins = args.bins ?? 30;
-    check(
+    checkArgument(
       Number.isInteger(this.freq) && this.freq >= 1,
-      `weightHistograms: freq must be a positive integer, got ${args.freq}.`,
+      'weightHistograms',
+      `freq must be a positive integer, got ${args.freq}.`,
     );
-    check(
+    checkArgument(
       Number.isInteger(this.bins) && this.bins >= 1,
-      `weightHistograms: bins must be a positive integer, got ${args.bins}.`,
+      'weightHistograms',
+      `bins must be a positive integer, got ${args.bins}.`,
     );
-    check(
+    checkArgument(
       args.layers === undefined ||
         (Array.isArray(args.layers) && args.layers.every((l) => typeof l === 'string')),
-      'weightHistograms: layers must be an array of layer names.',
+      'weightHistograms',
+      'layers must be an array of layer names.',
     );
-    check(
+    checkArgument(
       args.onRecord === undefined || typeof args.onRecord === 'function',
-      'weightHistograms: onRecord must be a function.',
+      'weightHistograms',
+      'onRecord must be a function.',
     );
     this.layerNames = args.layers;
     this.recordInitial = args.recordInitial ?? true;
