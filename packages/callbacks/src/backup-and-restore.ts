@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BetterDLError, getRandomState, setRandomState } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkBoolean,
+  checkOptions,
+  getRandomState,
+  optionNames,
+  setRandomState,
+} from '@betterdl/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './file-io';
@@ -28,6 +35,12 @@ export interface BackupAndRestoreArgs {
    */
   shuffle?: boolean;
 }
+
+const BACKUP_OPTIONS = optionNames<BackupAndRestoreArgs>({
+  saveFreq: true,
+  deleteCheckpoint: true,
+  shuffle: true,
+});
 
 type Spec = Omit<HostTensor, 'values'> & { offset: number; length: number };
 interface StateFile {
@@ -58,7 +71,19 @@ function unpack(specs: Spec[], data: Uint8Array): HostTensor[] {
   return specs.map((s) => {
     const Ctor = ARRAYS[s.dtype as keyof typeof ARRAYS];
     if (!Ctor)
-      throw new BetterDLError('IO_ERROR', `backupAndRestore: unsupported dtype ${s.dtype} in the backup.`);
+      throw new BetterDLError(
+        'INVALID_DATA',
+        `backupAndRestore: unsupported dtype ${s.dtype} in the backup.`,
+      );
+    const size = s.shape.reduce((a, b) => a * b, 1) * Ctor.BYTES_PER_ELEMENT;
+    if (s.length !== size || s.offset < 0 || s.offset + s.length > data.length) {
+      throw new BetterDLError(
+        'INVALID_DATA',
+        `backupAndRestore: data.bin of the backup is truncated or does not match state.json: tensor '${s.name}' ` +
+          `(shape [${s.shape.join(', ')}], ${size} bytes) needs bytes ${s.offset}..${s.offset + s.length} but the ` +
+          `file has ${data.length}. Delete the backup directory to start afresh.`,
+      );
+    }
     const copy = data.slice(s.offset, s.offset + s.length);
     return { name: s.name, shape: s.shape, dtype: s.dtype, values: new Ctor(copy.buffer) };
   });
@@ -93,6 +118,7 @@ export class BackupAndRestore extends tfl.Callback {
         "backupAndRestore: backupDir is empty. Pass a directory such as './backup'.",
       );
     }
+    checkOptions('backupAndRestore', args, BACKUP_OPTIONS);
     if ((args.saveFreq ?? 'epoch') !== 'epoch') {
       throw new BetterDLError(
         'UNSUPPORTED',
@@ -100,8 +126,12 @@ export class BackupAndRestore extends tfl.Callback {
       );
     }
     this.backupDir = toFsPath(backupDir);
-    this.deleteCheckpoint = args.deleteCheckpoint ?? true;
-    this.shuffle = args.shuffle ?? true;
+    this.deleteCheckpoint = checkBoolean(
+      'backupAndRestore',
+      'deleteCheckpoint',
+      args.deleteCheckpoint ?? true,
+    );
+    this.shuffle = checkBoolean('backupAndRestore', 'shuffle', args.shuffle ?? true);
     assertWritable(this.backupDir, 'backupAndRestore');
   }
 

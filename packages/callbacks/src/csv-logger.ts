@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, optionNames, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertWritable, toFsPath } from './file-io';
 import { resolveLogs } from './monitor';
@@ -26,6 +26,8 @@ function cell(v: unknown, sep: string): string {
   const s = typeof v === 'number' || typeof v === 'bigint' ? pyStr(v) : String(v);
   return /["\r\n]/.test(s) || s.includes(sep) ? `"${s.replaceAll('"', '""')}"` : s;
 }
+
+const CSV_LOGGER_OPTIONS = optionNames<CSVLoggerArgs>({ separator: true, append: true });
 
 /**
  * Keras's columns: the first epoch's keys sorted; when none of them is a `val_` key (validation that starts
@@ -59,6 +61,7 @@ export class CSVLogger extends tfl.Callback {
         "csvLogger: filename is empty. Pass a path such as 'training.csv'.",
       );
     }
+    checkOptions('csvLogger', args, CSV_LOGGER_OPTIONS);
     this.separator = args.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /["\r\n]/.test(this.separator)) {
       throw new BetterDLError(
@@ -68,7 +71,7 @@ export class CSVLogger extends tfl.Callback {
       );
     }
     this.filename = toFsPath(filename);
-    this.append = args.append ?? false;
+    this.append = checkBoolean('csvLogger', 'append', args.append ?? false);
     assertWritable(dirname(this.filename), 'csvLogger');
   }
 
