@@ -1,4 +1,4 @@
-import { checkArgument } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { type ClassLabels, readPair } from './class-indices';
 
 /** Precision, recall, F1 and support of one class (or an average). */
@@ -44,6 +44,7 @@ export function classificationReport(
   yPred: ClassLabels,
   opts: ClassificationReportOptions = {},
 ): ClassificationReport {
+  checkOptions('classificationReport', opts, ['labels', 'digits']);
   const digits = opts.digits ?? 2;
   checkArgument(
     Number.isInteger(digits) && digits >= 0 && digits <= 10,

@@ -1,4 +1,4 @@
-import { checkArgument } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { type ClassLabels, readPair } from './class-indices';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
 
@@ -29,6 +29,7 @@ export function confusionMatrix(
   yPred: ClassLabels,
   opts: ConfusionMatrixOptions = {},
 ): ConfusionMatrix {
+  checkOptions('confusionMatrix', opts, ['labels']);
   checkArgument(
     opts.labels === undefined || (Array.isArray(opts.labels) && opts.labels.length > 0),
     'confusionMatrix',
@@ -61,6 +62,7 @@ export function plotConfusionMatrix(
   cm: ConfusionMatrix,
   opts: PlotConfusionMatrixOptions = {},
 ): VegaLiteSpec {
+  checkOptions('plotConfusionMatrix', opts, ['normalize', 'title', 'size']);
   checkArgument(
     Array.isArray(cm?.matrix) && Array.isArray(cm.labels),
     'plotConfusionMatrix',

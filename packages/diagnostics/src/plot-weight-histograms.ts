@@ -1,4 +1,4 @@
-import { checkArgument } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
 import type { WeightHistogramRecord } from './weight-histograms';
 
@@ -22,6 +22,7 @@ export function plotWeightHistograms(
   records: readonly WeightHistogramRecord[] | { records: readonly WeightHistogramRecord[] },
   opts: PlotWeightHistogramsOptions = {},
 ): VegaLiteSpec {
+  checkOptions('plotWeightHistograms', opts, ['weights', 'epochs', 'columns', 'title']);
   const all = Array.isArray(records)
     ? records
     : (records as { records: readonly WeightHistogramRecord[] }).records;

@@ -1,4 +1,4 @@
-import { BetterDLError, checkArgument } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
 import type { VegaLiteSpec } from './spec';
 
 /** Options of {@link render}. */
@@ -31,6 +31,7 @@ export async function render(
   element: ElementLike | string,
   opts: RenderOptions = {},
 ): Promise<RenderedFigure> {
+  checkOptions('render', opts, ['actions', 'renderer']);
   checkArgument(
     typeof spec === 'object' && spec !== null && typeof spec.$schema === 'string',
     'render',

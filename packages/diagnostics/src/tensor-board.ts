@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BetterDLError, checkArgument } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkInteger, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfRecord } from './crc32c';
@@ -83,25 +83,21 @@ export class TensorBoard extends tfl.Callback {
       'tensorBoard',
       'logdir must be a directory path such as "logs/run1".',
     );
+    checkOptions('tensorBoard', args, ['histogramFreq', 'updateFreq', 'bins']);
     this.logdir = logdir;
-    this.histogramFreq = args.histogramFreq ?? 0;
-    this.updateFreq = args.updateFreq ?? 'epoch';
-    this.bins = args.bins ?? 30;
-    checkArgument(
-      Number.isInteger(this.histogramFreq) && this.histogramFreq >= 0,
+    this.histogramFreq = checkInteger(
       'tensorBoard',
-      `histogramFreq must be an integer >= 0 (0 disables histograms), got ${args.histogramFreq}.`,
+      'histogramFreq',
+      args.histogramFreq ?? 0,
+      { min: 0 },
+      '(0 disables histograms.)',
     );
-    checkArgument(
-      this.updateFreq === 'epoch' || (Number.isInteger(this.updateFreq) && this.updateFreq >= 1),
-      'tensorBoard',
-      `updateFreq must be 'epoch' or a positive number of batches, got ${String(args.updateFreq)}.`,
-    );
-    checkArgument(
-      Number.isInteger(this.bins) && this.bins >= 1,
-      'tensorBoard',
-      `bins must be a positive integer, got ${args.bins}.`,
-    );
+    const freq = args.updateFreq ?? 'epoch';
+    this.updateFreq =
+      freq === 'epoch'
+        ? freq
+        : checkInteger('tensorBoard', 'updateFreq', freq, { min: 1 }, "Pass 'epoch' or a number of batches.");
+    this.bins = checkInteger('tensorBoard', 'bins', args.bins ?? 30, { min: 1 });
   }
 
   /** The event files written so far: `{ train, validation }` paths. */

@@ -1,4 +1,4 @@
-import { BetterDLError, checkArgument } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
 import { type DiagnoseOptions, diagnose } from './diagnose';
 import { type LearningCurvesOptions, learningCurves } from './learning-curves';
@@ -71,6 +71,7 @@ footer{margin-top:3em;color:#888;font-size:.85em}`;
  * disk, in a mail attachment, or in CI artefacts. Returns the path written.
  */
 export async function writeReport(path: string, opts: ReportOptions): Promise<string> {
+  checkOptions('writeReport', opts, ['title', 'runs', 'sections', 'curves', 'diagnose']);
   checkArgument(
     typeof path === 'string' && path !== '',
     'writeReport',
