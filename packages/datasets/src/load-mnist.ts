@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions, optionNames } from '@betterdl/runtime';
 import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
-import { checkLimit, type ImageDatasetOptions, type ImageSplit, imageDataset } from './image-dataset';
+import {
+  checkLimit,
+  IMAGE_DATASET_OPTIONS,
+  type ImageDatasetOptions,
+  type ImageSplit,
+  imageDataset,
+} from './image-dataset';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
 export interface LoadMnistOptions extends ImageDatasetOptions {
@@ -24,6 +30,19 @@ export interface LoadMnistOptions extends ImageDatasetOptions {
   /** Print download progress to stderr. Defaults to true. */
   verbose?: boolean;
 }
+
+const LOAD_MNIST_OPTIONS = [
+  ...IMAGE_DATASET_OPTIONS,
+  ...optionNames<Omit<LoadMnistOptions, keyof ImageDatasetOptions>>({
+    dir: true,
+    cacheDir: true,
+    download: true,
+    mirrors: true,
+    retries: true,
+    onProgress: true,
+    verbose: true,
+  }),
+];
 
 /** Training and test sets of an MNIST-family data set. */
 export interface MnistData {
@@ -165,7 +184,12 @@ export async function loadIdxDataset(
   spec: IdxDatasetSpec,
   options: LoadMnistOptions = {},
 ): Promise<MnistData> {
+  checkOptions(`load ${spec.name}`, options, LOAD_MNIST_OPTIONS);
   checkLimit(`load ${spec.name}`, options.limit);
+  const { scale, flatten, oneHot, limit, numClasses } = options;
+  const imageOptions = Object.fromEntries(
+    Object.entries({ scale, flatten, oneHot, limit, numClasses }).filter(([, v]) => v !== undefined),
+  ) as ImageDatasetOptions;
   const paths = {} as Record<keyof IdxDatasetSpec['files'], string>;
   for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
     paths[key] = await locate(spec, key, options);
@@ -176,9 +200,9 @@ export async function loadIdxDataset(
     readIdxFile(paths.testImages, { rank: 3, dtype: 'uint8' }),
     readIdxFile(paths.testLabels, { rank: 1, dtype: 'uint8' }),
   ]);
-  const train = imageDataset(trI, trL, options, [paths.trainImages, paths.trainLabels]);
+  const train = imageDataset(trI, trL, imageOptions, [paths.trainImages, paths.trainLabels]);
   try {
-    return { train, test: imageDataset(teI, teL, options, [paths.testImages, paths.testLabels]) };
+    return { train, test: imageDataset(teI, teL, imageOptions, [paths.testImages, paths.testLabels]) };
   } catch (err) {
     train.x.dispose();
     train.y.dispose();

@@ -48,6 +48,7 @@ export {
   closestName,
   describeValue,
   invalidArgument,
+  invalidData,
   optionNames,
   snakeToCamel,
 } from './validate';

@@ -38,6 +38,14 @@ export function invalidArgument(
   return new BetterDLError(code, `${fn}: ${message}`);
 }
 
+/**
+ * The error for data whose contents are wrong (a CSV cell, a label, a serialised field): code
+ * `INVALID_DATA`, the message saying where (`row 3, column 'y'`) and what to do.
+ */
+export function invalidData(fn: string, message: string): BetterDLError {
+  return new BetterDLError('INVALID_DATA', `${fn}: ${message}`);
+}
+
 /** Throws {@link invalidArgument}`(fn, message, code)` unless `condition` holds. */
 export function checkArgument(
   condition: unknown,
