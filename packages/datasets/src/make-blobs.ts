@@ -1,4 +1,4 @@
-import { BetterDLError, checkInteger, checkOptions, invalidArgument } from '@betterdl/runtime';
+import { checkInteger, checkOptions, invalidArgument } from '@betterdl/runtime';
 import { checkRandomState, type RandomStateLike } from './random-state';
 import { checkSize, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 

@@ -1,11 +1,4 @@
-import {
-  BetterDLError,
-  checkFinite,
-  checkInteger,
-  checkOptions,
-  invalidArgument,
-  optionNames,
-} from '@betterdl/runtime';
+import { checkFinite, checkInteger, checkOptions, invalidArgument, optionNames } from '@betterdl/runtime';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
 import { checkSize, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 
@@ -167,9 +160,8 @@ export function makeClassification(args: MakeClassificationArgs = {}): ToyDatase
       );
     if (!Array.isArray(w))
       throw invalidArgument(fn, `weights must be an array of class proportions, got ${String(w)}.`);
-    w.forEach((v, i) =>
-      checkFinite(fn, `weights[${i}]`, v, { min: 0 }, 'Each class weight is a proportion of the samples.'),
-    );
+    for (const [i, v] of w.entries())
+      checkFinite(fn, `weights[${i}]`, v, { min: 0 }, 'Each class weight is a proportion of the samples.');
     weights = w.length === nClasses ? w.slice() : [...w, 1 - w.reduce((a, b) => a + b, 0)];
     if ((weights[nClasses - 1] as number) < 0)
       throw invalidArgument(

@@ -1,4 +1,4 @@
-import { BetterDLError, invalidArgument } from '@betterdl/runtime';
+import { invalidArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeLabels, type LabelsLike, readLabels } from './labels';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
