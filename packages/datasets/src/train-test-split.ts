@@ -1,4 +1,4 @@
-import { invalidArgument } from '@betterdl/runtime';
+import { checkOptions, invalidArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeLabels, type LabelsLike, readLabels } from './labels';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
@@ -143,6 +143,7 @@ export function trainTestSplit(
   y: SplittableData,
   args: TrainTestSplitArgs = {},
 ): TrainTestSplit {
+  checkOptions('trainTestSplit', args, ['testSize', 'trainSize', 'shuffle', 'stratify', 'randomState']);
   const { shuffle = true, stratify = false, randomState } = args;
   const xt = x instanceof tf.Tensor ? x : null;
   const yt = y instanceof tf.Tensor ? y : null;

@@ -210,13 +210,15 @@ export function optionNames<T>(names: { [K in keyof Required<T>]: true }): reado
  * Checks an options object: `undefined` and `null` mean "no options" (`{}` is returned); anything that is
  * not a plain object, and any key not in `known`, throws `INVALID_ARGUMENT` naming the option and the
  * camelCase option meant (`restore_best_weights` → "did you mean restoreBestWeights?"). Keys whose value is
- * `undefined` are checked too.
+ * `undefined` are checked too. `aliases` maps other spellings (Keras names that differ by more than case,
+ * e.g. `horizontal_flip`) to the option meant.
  */
 export function checkOptions<T extends object>(
   fn: string,
   options: T | null | undefined,
   known: readonly string[],
   argName = 'options',
+  aliases: Readonly<Record<string, string>> = {},
 ): T {
   if (options === undefined || options === null) return {} as T;
   if (typeof options !== 'object' || Array.isArray(options)) {
@@ -227,7 +229,7 @@ export function checkOptions<T extends object>(
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = closestName(key, known);
+    const near = Object.hasOwn(aliases, key) ? aliases[key] : closestName(key, known);
     const hint = near
       ? ` Did you mean ${near}? (betterdl options are camelCase.)`
       : ` Known options: ${known.join(', ')}.`;
