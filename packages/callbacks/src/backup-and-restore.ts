@@ -1,6 +1,14 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BetterDLError, getRandomState, setRandomState } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkBoolean,
+  checkOptions,
+  getRandomState,
+  isBetterDLError,
+  optionNames,
+  setRandomState,
+} from '@betterdl/runtime';
 import { cleanFileSet, commitFileSet, removeFileSet, toFsPath } from '@betterdl/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -28,6 +36,12 @@ export interface BackupAndRestoreArgs {
    */
   shuffle?: boolean;
 }
+
+const BACKUP_OPTIONS = optionNames<BackupAndRestoreArgs>({
+  saveFreq: true,
+  deleteCheckpoint: true,
+  shuffle: true,
+});
 
 type Spec = Omit<HostTensor, 'values'> & { offset: number; length: number };
 interface StateFile {
@@ -63,7 +77,19 @@ function unpack(specs: Spec[], data: Uint8Array): HostTensor[] {
   return specs.map((s) => {
     const Ctor = ARRAYS[s.dtype as keyof typeof ARRAYS];
     if (!Ctor)
-      throw new BetterDLError('IO_ERROR', `backupAndRestore: unsupported dtype ${s.dtype} in the backup.`);
+      throw new BetterDLError(
+        'INVALID_DATA',
+        `backupAndRestore: unsupported dtype ${s.dtype} in the backup.`,
+      );
+    const size = s.shape.reduce((a, b) => a * b, 1) * Ctor.BYTES_PER_ELEMENT;
+    if (s.length !== size || s.offset < 0 || s.offset + s.length > data.length) {
+      throw new BetterDLError(
+        'INVALID_DATA',
+        `backupAndRestore: data.bin of the backup is truncated or does not match state.json: tensor '${s.name}' ` +
+          `(shape [${s.shape.join(', ')}], ${size} bytes) needs bytes ${s.offset}..${s.offset + s.length} but the ` +
+          `file has ${data.length}. Delete the backup directory to start afresh.`,
+      );
+    }
     const copy = data.slice(s.offset, s.offset + s.length);
     return { name: s.name, shape: s.shape, dtype: s.dtype, values: new Ctor(copy.buffer) };
   });
@@ -101,6 +127,7 @@ export class BackupAndRestore extends tfl.Callback {
         "backupAndRestore: backupDir is empty. Pass a directory such as './backup'.",
       );
     }
+    checkOptions('backupAndRestore', args, BACKUP_OPTIONS);
     if ((args.saveFreq ?? 'epoch') !== 'epoch') {
       throw new BetterDLError(
         'UNSUPPORTED',
@@ -108,8 +135,12 @@ export class BackupAndRestore extends tfl.Callback {
       );
     }
     this.backupDir = toFsPath(backupDir);
-    this.deleteCheckpoint = args.deleteCheckpoint ?? true;
-    this.shuffle = args.shuffle ?? true;
+    this.deleteCheckpoint = checkBoolean(
+      'backupAndRestore',
+      'deleteCheckpoint',
+      args.deleteCheckpoint ?? true,
+    );
+    this.shuffle = checkBoolean('backupAndRestore', 'shuffle', args.shuffle ?? true);
     assertWritable(this.backupDir, 'backupAndRestore');
   }
 
@@ -143,13 +174,21 @@ export class BackupAndRestore extends tfl.Callback {
         (n, w) => Math.max(n, w.offset + w.length),
         0,
       );
-      if (data.byteLength !== need)
-        throw new Error(
-          `${file} holds ${data.byteLength} bytes but state.json describes ${need} (truncated or replaced)`,
+      if (data.byteLength !== need) {
+        const specs = [...state.weights, ...state.optimizer.slots];
+        const cut = specs.find((w) => w.offset + w.length > data.byteLength);
+        throw new BetterDLError(
+          'INVALID_DATA',
+          `backupAndRestore: ${file} of the backup in ${dir} holds ${data.byteLength} bytes but state.json ` +
+            `describes ${need} (truncated or replaced)` +
+            (cut ? `: tensor '${cut.name}' needs bytes ${cut.offset}..${cut.offset + cut.length}` : '') +
+            '. Delete the backup directory to start afresh.',
         );
+      }
       await cleanFileSet(dir, MANIFEST).catch(() => {});
       return { state, data };
     } catch (err) {
+      if (isBetterDLError(err)) throw err;
       throw new BetterDLError(
         'IO_ERROR',
         `backupAndRestore: the backup in ${dir} cannot be read (${(err as Error).message}). Delete it to start afresh.`,

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, optionNames, pyStr } from '@betterdl/runtime';
 import { toFsPath, writeFileAtomic } from '@betterdl/runtime/node';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertWritable } from './file-io';
@@ -56,6 +56,8 @@ function splitLine(line: string, sep: string): string[] {
   return out;
 }
 
+const CSV_LOGGER_OPTIONS = optionNames<CSVLoggerArgs>({ separator: true, append: true });
+
 /**
  * Keras's columns: the first epoch's keys sorted; when none of them is a `val_` key (validation that starts
  * later, e.g. `validationFreq`), a `val_<key>` column for each key follows, filled with `NA` until it appears.
@@ -90,6 +92,7 @@ export class CSVLogger extends tfl.Callback {
         "csvLogger: filename is empty. Pass a path such as 'training.csv'.",
       );
     }
+    checkOptions('csvLogger', args, CSV_LOGGER_OPTIONS);
     this.separator = args.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /["\r\n]/.test(this.separator)) {
       throw new BetterDLError(
@@ -99,7 +102,7 @@ export class CSVLogger extends tfl.Callback {
       );
     }
     this.filename = toFsPath(filename);
-    this.append = args.append ?? false;
+    this.append = checkBoolean('csvLogger', 'append', args.append ?? false);
     assertWritable(dirname(this.filename), 'csvLogger');
   }
 

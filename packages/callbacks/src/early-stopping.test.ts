@@ -87,7 +87,27 @@ describe('earlyStopping', () => {
       expect(isBetterDLError(err), JSON.stringify(bad)).toBe(true);
     }
     expect(() => earlyStopping({ monitor: 'val_foo' })).toThrow(/mode: 'min'/);
+    expect(() => earlyStopping({ restoreBestWeights: 'yes' } as never)).toThrow(
+      /earlyStopping: restoreBestWeights must be true or false, got 'yes'/,
+    );
     expect(earlyStopping({ monitor: 'val_foo', mode: 'max' }).mode).toBe('max');
+  });
+
+  it('names the camelCase option of a Keras snake_case one (plain-JS users)', () => {
+    const keras = { monitor: 'val_loss', restore_best_weights: true } as Record<string, unknown>;
+    let err: unknown;
+    try {
+      earlyStopping(keras as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(isBetterDLError(err)).toBe(true);
+    expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
+    expect((err as Error).message).toMatch(
+      /earlyStopping: unknown option 'restore_best_weights'.*did you mean restoreBestWeights\?/i,
+    );
+    expect(() => earlyStopping({ patiense: 3 } as never)).toThrow(/did you mean patience\?/i);
+    expect(() => earlyStopping({ start_from_epoch: 3 } as never)).toThrow(/did you mean startFromEpoch\?/i);
   });
 
   it('defines no batch hooks', () => {

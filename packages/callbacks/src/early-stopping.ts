@@ -1,4 +1,11 @@
-import { BetterDLError } from '@betterdl/runtime';
+import {
+  checkBoolean,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkString,
+  optionNames,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -32,12 +39,16 @@ export interface EarlyStoppingArgs {
   startFromEpoch?: number;
 }
 
-function nonNegInt(v: unknown, name: string, who: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    throw new BetterDLError('INVALID_ARGUMENT', `${who}: ${name} must be an integer >= 0, got ${String(v)}.`);
-  }
-  return v;
-}
+const EARLY_STOPPING_OPTIONS = optionNames<EarlyStoppingArgs>({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+});
 
 /**
  * Stops training when a monitored quantity stops improving (Keras `EarlyStopping`), and can restore the
@@ -65,32 +76,25 @@ export class EarlyStopping extends tfl.Callback {
   constructor(args: EarlyStoppingArgs = {}) {
     super();
     const who = 'earlyStopping';
-    this.monitor = args.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor === '') {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        `${who}: monitor must be a metric name such as 'val_loss'.`,
-      );
-    }
+    checkOptions(who, args, EARLY_STOPPING_OPTIONS);
+    this.monitor = checkString(
+      who,
+      'monitor',
+      args.monitor ?? 'val_loss',
+      "Pass a metric name such as 'val_loss'.",
+    );
     const mode = args.mode ?? 'auto';
     checkMode(mode, who);
     this.mode = resolveMode(mode, this.monitor, who);
-    const minDelta = args.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        `${who}: minDelta must be a finite number, got ${String(minDelta)}.`,
-      );
-    }
-    this.minDelta = Math.abs(minDelta);
-    this.patience = nonNegInt(args.patience ?? 0, 'patience', who);
-    this.verbose = args.verbose ?? 0;
-    this.baseline = args.baseline ?? null;
-    if (this.baseline !== null && !Number.isFinite(this.baseline)) {
-      throw new BetterDLError('INVALID_ARGUMENT', `${who}: baseline must be a finite number or null.`);
-    }
-    this.restoreBestWeights = args.restoreBestWeights ?? false;
-    this.startFromEpoch = nonNegInt(args.startFromEpoch ?? 0, 'startFromEpoch', who);
+    this.minDelta = Math.abs(checkFinite(who, 'minDelta', args.minDelta ?? 0));
+    this.patience = checkInteger(who, 'patience', args.patience ?? 0, { min: 0 });
+    this.verbose = checkInteger(who, 'verbose', args.verbose ?? 0, { min: 0 });
+    this.baseline =
+      args.baseline == null
+        ? null
+        : checkFinite(who, 'baseline', args.baseline, {}, 'Pass a number or null.');
+    this.restoreBestWeights = checkBoolean(who, 'restoreBestWeights', args.restoreBestWeights ?? false);
+    this.startFromEpoch = checkInteger(who, 'startFromEpoch', args.startFromEpoch ?? 0, { min: 0 });
   }
 
   override async onTrainBegin(_logs?: tfl.Logs): Promise<void> {

@@ -1,4 +1,4 @@
-import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { BetterDLError, checkInteger, checkOptions, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, modelOptimizer, setLearningRate } from './learning-rate';
 import type { LearningRateSchedule } from './schedules';
@@ -39,7 +39,8 @@ export class LearningRateScheduler extends tfl.Callback {
       );
     }
     this.schedule = schedule;
-    this.verbose = args.verbose ?? 0;
+    checkOptions('learningRateScheduler', args, ['verbose']);
+    this.verbose = checkInteger('learningRateScheduler', 'verbose', args.verbose ?? 0, { min: 0 });
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
@@ -92,7 +93,8 @@ export class StepScheduler extends tfl.Callback {
       );
     }
     this.schedule = schedule;
-    this.verbose = args.verbose ?? 0;
+    checkOptions('stepScheduler', args, ['verbose']);
+    this.verbose = checkInteger('stepScheduler', 'verbose', args.verbose ?? 0, { min: 0 });
   }
 
   override async onBatchBegin(): Promise<void> {

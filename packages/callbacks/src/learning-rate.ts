@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkFinite } from '@betterdl/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Optimizers with `setLearningRate`, which rebuilds a cached tensor and must not be bypassed. */
@@ -41,12 +41,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  * have their rate field updated, which they read on every step.
  */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `setLearningRate: the learning rate must be a finite number >= 0, got ${String(lr)}.`,
-    );
-  }
+  checkFinite('setLearningRate', 'the learning rate', lr, { min: 0 });
   const name = className(optimizer);
   const o = optimizer as unknown as LrFields;
   if (WITH_SETTER.has(name) && typeof o.setLearningRate === 'function') o.setLearningRate(lr);

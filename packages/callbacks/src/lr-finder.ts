@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkFinite, checkInteger, checkOptions, optionNames } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelOptimizer, setLearningRate } from './learning-rate';
@@ -19,6 +19,15 @@ export interface LrFinderArgs {
   /** Exponential smoothing of the loss curve, in [0, 1). Defaults to `0.98`. */
   smoothing?: number;
 }
+
+const LR_FINDER_OPTIONS = optionNames<LrFinderArgs>({
+  minLr: true,
+  maxLr: true,
+  steps: true,
+  batchSize: true,
+  stopFactor: true,
+  smoothing: true,
+});
 
 /** What {@link lrFinder} measured. */
 export interface LrFinderResult {
@@ -49,27 +58,14 @@ export async function lrFinder(
   y: tf.Tensor,
   args: LrFinderArgs = {},
 ): Promise<LrFinderResult> {
-  const minLr = args.minLr ?? 1e-7;
-  const maxLr = args.maxLr ?? 10;
-  const steps = args.steps ?? 100;
-  const batchSize = args.batchSize ?? 32;
-  const stopFactor = args.stopFactor ?? 4;
-  const beta = args.smoothing ?? 0.98;
-  if (!(minLr > 0 && maxLr > minLr)) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `lrFinder: need 0 < minLr < maxLr, got ${minLr} and ${maxLr}.`,
-    );
-  }
-  if (!Number.isInteger(steps) || steps < 2 || !Number.isInteger(batchSize) || batchSize < 1) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      'lrFinder: steps must be an integer >= 2 and batchSize >= 1.',
-    );
-  }
-  if (!(beta >= 0 && beta < 1) || !(stopFactor > 1)) {
-    throw new BetterDLError('INVALID_ARGUMENT', 'lrFinder: smoothing must be in [0, 1) and stopFactor > 1.');
-  }
+  const who = 'lrFinder';
+  checkOptions(who, args, LR_FINDER_OPTIONS);
+  const minLr = checkFinite(who, 'minLr', args.minLr ?? 1e-7, { gt: 0 });
+  const maxLr = checkFinite(who, 'maxLr', args.maxLr ?? 10, { gt: minLr }, 'It must be above minLr.');
+  const steps = checkInteger(who, 'steps', args.steps ?? 100, { min: 2 });
+  const batchSize = checkInteger(who, 'batchSize', args.batchSize ?? 32, { min: 1 });
+  const stopFactor = checkFinite(who, 'stopFactor', args.stopFactor ?? 4, { gt: 1 });
+  const beta = checkFinite(who, 'smoothing', args.smoothing ?? 0.98, { min: 0, lt: 1 });
   const n = x.shape[0];
   if (n !== y.shape[0] || n === 0) {
     throw new BetterDLError('SHAPE_MISMATCH', `lrFinder: x has ${n} samples but y has ${y.shape[0]}.`);

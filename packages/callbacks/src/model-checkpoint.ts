@@ -1,4 +1,13 @@
-import { BetterDLError, formatPython } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkBoolean,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkString,
+  formatPython,
+  optionNames,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -36,6 +45,17 @@ export interface ModelCheckpointArgs {
    */
   overwrite?: boolean;
 }
+
+const MODEL_CHECKPOINT_OPTIONS = optionNames<ModelCheckpointArgs>({
+  overwrite: true,
+  monitor: true,
+  verbose: true,
+  saveBestOnly: true,
+  saveWeightsOnly: true,
+  mode: true,
+  saveFreq: true,
+  initialValueThreshold: true,
+});
 
 /** Turns a filled-in path into a save target; the node entry supplies one that handles `file://`. */
 export type TargetResolver = (path: string) => SaveTarget;
@@ -104,13 +124,12 @@ export class ModelCheckpoint extends tfl.Callback {
     }
     this.filepath = filepath;
     this.parts = parseTemplate(filepath);
-    this.saveFreq = args.saveFreq ?? 'epoch';
-    if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        `${who}: saveFreq must be 'epoch' or a positive integer number of batches, got ${String(this.saveFreq)}.`,
-      );
-    }
+    checkOptions(who, args, MODEL_CHECKPOINT_OPTIONS);
+    const freq = args.saveFreq ?? 'epoch';
+    this.saveFreq =
+      freq === 'epoch'
+        ? freq
+        : checkInteger(who, 'saveFreq', freq, { min: 1 }, "Pass 'epoch' or a number of batches.");
     for (const p of this.parts) {
       if (typeof p !== 'string' && p.key === 'batch' && this.saveFreq === 'epoch') {
         throw new BetterDLError(
@@ -120,17 +139,22 @@ export class ModelCheckpoint extends tfl.Callback {
         );
       }
     }
-    this.monitor = args.monitor ?? 'val_loss';
+    this.monitor = checkString(
+      who,
+      'monitor',
+      args.monitor ?? 'val_loss',
+      "Pass a metric name such as 'val_loss'.",
+    );
     const mode = args.mode ?? 'auto';
     checkMode(mode, who);
-    this.mode = args.saveBestOnly || mode !== 'auto' ? resolveMode(mode, this.monitor, who) : 'min';
-    this.verbose = args.verbose ?? 0;
-    this.saveBestOnly = args.saveBestOnly ?? false;
-    this.saveWeightsOnly = args.saveWeightsOnly ?? false;
-    const t = args.initialValueThreshold ?? null;
-    if (t !== null && typeof t !== 'number') {
-      throw new BetterDLError('INVALID_ARGUMENT', `${who}: initialValueThreshold must be a number or null.`);
-    }
+    this.saveBestOnly = checkBoolean(who, 'saveBestOnly', args.saveBestOnly ?? false);
+    this.mode = this.saveBestOnly || mode !== 'auto' ? resolveMode(mode, this.monitor, who) : 'min';
+    this.verbose = checkInteger(who, 'verbose', args.verbose ?? 0, { min: 0 });
+    this.saveWeightsOnly = checkBoolean(who, 'saveWeightsOnly', args.saveWeightsOnly ?? false);
+    const t =
+      args.initialValueThreshold == null
+        ? null
+        : checkFinite(who, 'initialValueThreshold', args.initialValueThreshold, {}, 'Pass a number or null.');
     this.initialBest = t ?? undefined;
     this.best = this.initialBest;
     if (!resolve) checkBrowserPath(filepath);

@@ -1,58 +1,41 @@
-import { BetterDLError } from '@betterdl/runtime';
+import {
+  checkOneOf,
+  type MetricMode,
+  metricLogKeys,
+  pickMetric,
+  resolveMetricDirection,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Keras metric names that tfjs logs under another name. */
-const ALIASES: Record<string, string> = {
-  accuracy: 'acc',
-  val_accuracy: 'val_acc',
-};
 
 /**
  * The log key tfjs uses for a monitor name: Keras's `accuracy` / `val_accuracy` become tfjs's
- * `acc` / `val_acc`; other names are unchanged.
+ * `acc` / `val_acc`; other names are unchanged. The rule lives in `@betterdl/runtime`'s metric-name module.
  */
 export function tfjsMonitorName(monitor: string): string {
-  return ALIASES[monitor] ?? monitor;
+  const keys = metricLogKeys(monitor);
+  return keys.find((k) => /^(val_)?acc$/.test(k)) ?? monitor;
 }
 
 /** Reads `monitor` from epoch logs, accepting Keras names as aliases of tfjs's. */
 export function readMonitor(logs: Record<string, unknown> | undefined, monitor: string): number | undefined {
-  if (!logs) return undefined;
-  const v = logs[monitor] ?? logs[tfjsMonitorName(monitor)];
+  const v = pickMetric(logs, monitor);
   return typeof v === 'number' ? v : undefined;
 }
 
 /** Whether a smaller or a larger monitored value is better; `'auto'` infers it from the monitor's name. */
-export type MonitorMode = 'min' | 'max' | 'auto';
-
-const MAX_NAMES =
-  /(^|_)(acc|accuracy|auc|prc|precision|recall|top_k|topk|f1|fbeta|iou|r2|cosine_similarity)/i;
-const MIN_NAMES = /(loss|error|crossentropy|hinge|divergence|mse|mae|mape|msle|logcosh|poisson)/i;
+export type MonitorMode = MetricMode;
 
 /**
- * The direction `'auto'` resolves to for `monitor`, following Keras: `loss` / `val_loss` and error-like
- * metrics are minimised, accuracy-like metrics maximised. Throws when the name says neither.
+ * The direction of `mode` for `monitor` (`@betterdl/runtime`'s `resolveMetricDirection`, the rule `diagnose`
+ * uses too): `'auto'` reads the name; a name that says neither throws.
  */
 export function resolveMode(mode: MonitorMode, monitor: string, who: string): 'min' | 'max' {
-  if (mode === 'min' || mode === 'max') return mode;
-  const base = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
-  if (base === 'loss') return 'min';
-  if (MAX_NAMES.test(base)) return 'max';
-  if (MIN_NAMES.test(base)) return 'min';
-  throw new BetterDLError(
-    'INVALID_ARGUMENT',
-    `${who}: cannot tell whether monitor '${monitor}' should go up or down. Pass mode: 'min' or mode: 'max'.`,
-  );
+  return resolveMetricDirection(who, monitor, mode);
 }
 
 /** Throws unless `mode` is one of `'min' | 'max' | 'auto'`. */
 export function checkMode(mode: unknown, who: string): asserts mode is MonitorMode {
-  if (mode !== 'min' && mode !== 'max' && mode !== 'auto') {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${who}: unknown mode '${String(mode)}'. Use 'min', 'max' or 'auto'.`,
-    );
-  }
+  checkOneOf(who, 'mode', mode, ['auto', 'min', 'max'] as const);
 }
 
 /**

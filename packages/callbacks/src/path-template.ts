@@ -54,6 +54,16 @@ export function fillTemplate(parts: Array<string | TemplateField>, values: Recor
           'Use one of those names, or pass validation data to fit() for val_ keys.',
       );
     }
-    return v;
+    return typeof v === 'string' ? pathSafe(v) : v;
   });
+}
+
+/**
+ * A string log value as it may appear in a path: separators (`/`, `\`, `:`), `..` and control characters are
+ * replaced by `_`, so a templated name never leaves the directory its template names, whatever the metric
+ * values are. Numbers (formatted by Python's rules) never hold any of these and are never changed.
+ */
+export function pathSafe(field: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return field.replace(/[/\\:\u0000-\u001f]/g, '_').replace(/\.\.+/g, (dots) => '_'.repeat(dots.length));
 }

@@ -1,4 +1,11 @@
-import { BetterDLError, formatPython } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  formatPython,
+  optionNames,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { resolveLogs } from './monitor';
@@ -15,6 +22,8 @@ export interface ProgressBarArgs {
   /** Bar width in characters. Defaults to `20`. */
   width?: number;
 }
+
+const PROGRESS_BAR_OPTIONS = optionNames<ProgressBarArgs>({ sink: true, throttleMs: true, width: true });
 
 interface Out {
   write(s: string): unknown;
@@ -80,20 +89,15 @@ export class ProgressBar extends tfl.Callback {
 
   constructor(args: ProgressBarArgs = {}) {
     super();
+    checkOptions('progressBar', args, PROGRESS_BAR_OPTIONS);
     if (args.sink !== undefined && typeof args.sink !== 'function') {
       throw new BetterDLError(
         'INVALID_ARGUMENT',
         'progressBar: sink must be a function (line: string) => void.',
       );
     }
-    this.throttleMs = args.throttleMs ?? 100;
-    this.width = args.width ?? 20;
-    if (!(this.throttleMs >= 0) || !Number.isInteger(this.width) || this.width < 1) {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        'progressBar: throttleMs must be >= 0 and width a positive integer.',
-      );
-    }
+    this.throttleMs = checkFinite('progressBar', 'throttleMs', args.throttleMs ?? 100, { min: 0 });
+    this.width = checkInteger('progressBar', 'width', args.width ?? 20, { min: 1 });
     this.sink = args.sink ?? null;
     this.out = this.sink ? null : stdout();
     this.live = !this.sink && this.out?.isTTY === true;

@@ -79,6 +79,10 @@ describe('reduceLROnPlateau', () => {
       { mode: 'x' },
       { patience: -1 },
       { minLr: -1 },
+      { minDelta: Number.NaN },
+      { minDelta: Number.POSITIVE_INFINITY },
+      { cooldown: 0.5 },
+      { min_lr: 0.001 },
     ]) {
       let err: unknown;
       try {
@@ -88,7 +92,15 @@ describe('reduceLROnPlateau', () => {
       }
       expect(isBetterDLError(err), JSON.stringify(bad)).toBe(true);
     }
-    expect(() => reduceLROnPlateau({ factor: 1 })).toThrow(/factor must be in \(0, 1\)/);
+    expect(() => reduceLROnPlateau({ factor: 1 })).toThrow(
+      /factor must be a finite number > 0 and < 1, got 1\./,
+    );
+    expect(() => reduceLROnPlateau({ minDelta: Number.NaN })).toThrow(
+      /reduceLROnPlateau: minDelta must be a finite number, got NaN\./,
+    );
+    expect(() => reduceLROnPlateau({ min_delta: 1e-7 } as never)).toThrow(
+      /reduceLROnPlateau: unknown option 'min_delta'.*did you mean minDelta\?/i,
+    );
   });
 
   it('defines no batch hooks', () => {

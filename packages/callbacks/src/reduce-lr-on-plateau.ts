@@ -1,4 +1,12 @@
-import { BetterDLError, pyStr } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkString,
+  optionNames,
+  pyStr,
+} from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, modelOptimizer, setLearningRate } from './learning-rate';
 import {
@@ -31,6 +39,17 @@ export interface ReduceLROnPlateauArgs {
   minLr?: number;
 }
 
+const REDUCE_LR_OPTIONS = optionNames<ReduceLROnPlateauArgs>({
+  monitor: true,
+  factor: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  minDelta: true,
+  cooldown: true,
+  minLr: true,
+});
+
 /**
  * Lowers the learning rate when a monitored quantity stops improving (Keras `ReduceLROnPlateau`). Changes the
  * rate in place, keeping the optimizer's state, and logs it as `lr` and `learning_rate`. Epoch-level: defines
@@ -55,40 +74,28 @@ export class ReduceLROnPlateau extends tfl.Callback {
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
     const who = 'reduceLROnPlateau';
-    this.monitor = args.monitor ?? 'val_loss';
-    this.factor = args.factor ?? 0.1;
-    if (typeof this.factor !== 'number' || !(this.factor > 0 && this.factor < 1)) {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        `${who}: factor must be in (0, 1) (the rate is multiplied by it), got ${String(this.factor)}. ` +
-          'Use e.g. factor: 0.1 or 0.5.',
-      );
-    }
+    checkOptions(who, args, REDUCE_LR_OPTIONS);
+    this.monitor = checkString(
+      who,
+      'monitor',
+      args.monitor ?? 'val_loss',
+      "Pass a metric name such as 'val_loss'.",
+    );
+    this.factor = checkFinite(
+      who,
+      'factor',
+      args.factor ?? 0.1,
+      { gt: 0, lt: 1 },
+      '(The rate is multiplied by it.) Use e.g. factor: 0.1 or 0.5.',
+    );
     const mode = args.mode ?? 'auto';
     checkMode(mode, who);
     this.mode = resolveMode(mode, this.monitor, who);
-    for (const [name, v] of [
-      ['patience', args.patience ?? 10],
-      ['cooldown', args.cooldown ?? 0],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 0) {
-        throw new BetterDLError(
-          'INVALID_ARGUMENT',
-          `${who}: ${name} must be an integer >= 0, got ${String(v)}.`,
-        );
-      }
-    }
-    this.patience = args.patience ?? 10;
-    this.cooldown = args.cooldown ?? 0;
-    this.minDelta = Math.abs(args.minDelta ?? 1e-4);
-    this.minLr = args.minLr ?? 0;
-    if (!Number.isFinite(this.minLr) || this.minLr < 0) {
-      throw new BetterDLError(
-        'INVALID_ARGUMENT',
-        `${who}: minLr must be a number >= 0, got ${String(this.minLr)}.`,
-      );
-    }
-    this.verbose = args.verbose ?? 0;
+    this.patience = checkInteger(who, 'patience', args.patience ?? 10, { min: 0 });
+    this.cooldown = checkInteger(who, 'cooldown', args.cooldown ?? 0, { min: 0 });
+    this.minDelta = Math.abs(checkFinite(who, 'minDelta', args.minDelta ?? 1e-4));
+    this.minLr = checkFinite(who, 'minLr', args.minLr ?? 0, { min: 0 });
+    this.verbose = checkInteger(who, 'verbose', args.verbose ?? 0, { min: 0 });
   }
 
   override async onTrainBegin(_logs?: tfl.Logs): Promise<void> {

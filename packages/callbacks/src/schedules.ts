@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkFinite, checkOneOf, checkOptions } from '@betterdl/runtime';
 
 /**
  * A learning-rate schedule: the rate at a step. Pass it to {@link learningRateScheduler} to apply it once per
@@ -8,24 +8,6 @@ import { BetterDLError } from '@betterdl/runtime';
 export type LearningRateSchedule = (step: number) => number;
 
 const who = (name: string) => `schedules.${name}`;
-function positive(v: unknown, name: string, fn: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${who(fn)}: ${name} must be a number > 0, got ${String(v)}.`,
-    );
-  }
-  return v;
-}
-function nonNegative(v: unknown, name: string, fn: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${who(fn)}: ${name} must be a number >= 0, got ${String(v)}.`,
-    );
-  }
-  return v;
-}
 
 /** `init · decayRate^(step / decaySteps)`, the exponent floored when `staircase` (Keras `ExponentialDecay`). */
 export function exponentialDecay(
@@ -34,9 +16,9 @@ export function exponentialDecay(
   decayRate: number,
   staircase = false,
 ): LearningRateSchedule {
-  positive(initialLearningRate, 'initialLearningRate', 'exponentialDecay');
-  positive(decaySteps, 'decaySteps', 'exponentialDecay');
-  positive(decayRate, 'decayRate', 'exponentialDecay');
+  checkFinite(who('exponentialDecay'), 'initialLearningRate', initialLearningRate, { gt: 0 });
+  checkFinite(who('exponentialDecay'), 'decaySteps', decaySteps, { gt: 0 });
+  checkFinite(who('exponentialDecay'), 'decayRate', decayRate, { gt: 0 });
   return (step) => {
     const p = step / decaySteps;
     return initialLearningRate * decayRate ** (staircase ? Math.floor(p) : p);
@@ -79,8 +61,8 @@ export function polynomialDecay(
   power = 1,
   cycle = false,
 ): LearningRateSchedule {
-  positive(decaySteps, 'decaySteps', 'polynomialDecay');
-  nonNegative(power, 'power', 'polynomialDecay');
+  checkFinite(who('polynomialDecay'), 'decaySteps', decaySteps, { gt: 0 });
+  checkFinite(who('polynomialDecay'), 'power', power, { min: 0 });
   return (step) => {
     let s = step;
     let d = decaySteps;
@@ -97,8 +79,8 @@ export function inverseTimeDecay(
   decayRate: number,
   staircase = false,
 ): LearningRateSchedule {
-  positive(decaySteps, 'decaySteps', 'inverseTimeDecay');
-  nonNegative(decayRate, 'decayRate', 'inverseTimeDecay');
+  checkFinite(who('inverseTimeDecay'), 'decaySteps', decaySteps, { gt: 0 });
+  checkFinite(who('inverseTimeDecay'), 'decayRate', decayRate, { min: 0 });
   return (step) => {
     const p = step / decaySteps;
     return initialLearningRate / (1 + decayRate * (staircase ? Math.floor(p) : p));
@@ -121,9 +103,9 @@ export function cosineDecay(
   warmupTarget: number | null = null,
   warmupSteps = 0,
 ): LearningRateSchedule {
-  positive(decaySteps, 'decaySteps', 'cosineDecay');
-  nonNegative(alpha, 'alpha', 'cosineDecay');
-  nonNegative(warmupSteps, 'warmupSteps', 'cosineDecay');
+  checkFinite(who('cosineDecay'), 'decaySteps', decaySteps, { gt: 0 });
+  checkFinite(who('cosineDecay'), 'alpha', alpha, { min: 0 });
+  checkFinite(who('cosineDecay'), 'warmupSteps', warmupSteps, { min: 0 });
   return (step) => {
     if (warmupTarget === null)
       return initialLearningRate * cosineFactor(Math.min(step, decaySteps) / decaySteps, alpha);
@@ -146,9 +128,9 @@ export function cosineDecayRestarts(
   mMul = 1,
   alpha = 0,
 ): LearningRateSchedule {
-  positive(firstDecaySteps, 'firstDecaySteps', 'cosineDecayRestarts');
-  positive(tMul, 'tMul', 'cosineDecayRestarts');
-  nonNegative(mMul, 'mMul', 'cosineDecayRestarts');
+  checkFinite(who('cosineDecayRestarts'), 'firstDecaySteps', firstDecaySteps, { gt: 0 });
+  checkFinite(who('cosineDecayRestarts'), 'tMul', tMul, { gt: 0 });
+  checkFinite(who('cosineDecayRestarts'), 'mMul', mMul, { min: 0 });
   return (step) => {
     let fraction = step / firstDecaySteps;
     let restart: number;
@@ -167,9 +149,9 @@ export function cosineDecayRestarts(
 
 /** Step decay: `init · drop^floor(step / stepsPerDrop)` (the classic "halve every 10 epochs"). */
 export function stepDecay(initialLearningRate: number, drop = 0.5, stepsPerDrop = 10): LearningRateSchedule {
-  positive(initialLearningRate, 'initialLearningRate', 'stepDecay');
-  positive(drop, 'drop', 'stepDecay');
-  positive(stepsPerDrop, 'stepsPerDrop', 'stepDecay');
+  checkFinite(who('stepDecay'), 'initialLearningRate', initialLearningRate, { gt: 0 });
+  checkFinite(who('stepDecay'), 'drop', drop, { gt: 0 });
+  checkFinite(who('stepDecay'), 'stepsPerDrop', stepsPerDrop, { gt: 0 });
   return (step) => initialLearningRate * drop ** Math.floor(step / stepsPerDrop);
 }
 
@@ -195,21 +177,14 @@ export function oneCycle(
   totalSteps: number,
   options: OneCycleOptions = {},
 ): LearningRateSchedule {
-  positive(maxLr, 'maxLr', 'oneCycle');
-  positive(totalSteps, 'totalSteps', 'oneCycle');
-  const pct = options.pctStart ?? 0.3;
-  if (!(pct > 0 && pct < 1)) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${who('oneCycle')}: pctStart must be in (0, 1), got ${pct}.`,
-    );
-  }
-  const anneal = options.anneal ?? 'cos';
-  if (anneal !== 'cos' && anneal !== 'linear') {
-    throw new BetterDLError('INVALID_ARGUMENT', `${who('oneCycle')}: anneal must be 'cos' or 'linear'.`);
-  }
-  const initial = maxLr / positive(options.divFactor ?? 25, 'divFactor', 'oneCycle');
-  const final = initial / positive(options.finalDivFactor ?? 1e4, 'finalDivFactor', 'oneCycle');
+  checkFinite(who('oneCycle'), 'maxLr', maxLr, { gt: 0 });
+  checkFinite(who('oneCycle'), 'totalSteps', totalSteps, { gt: 0 });
+  checkOptions(who('oneCycle'), options, ['pctStart', 'divFactor', 'finalDivFactor', 'anneal']);
+  const pct = checkFinite(who('oneCycle'), 'pctStart', options.pctStart ?? 0.3, { gt: 0, lt: 1 });
+  const anneal = checkOneOf(who('oneCycle'), 'anneal', options.anneal ?? 'cos', ['cos', 'linear']);
+  const initial = maxLr / checkFinite(who('oneCycle'), 'divFactor', options.divFactor ?? 25, { gt: 0 });
+  const final =
+    initial / checkFinite(who('oneCycle'), 'finalDivFactor', options.finalDivFactor ?? 1e4, { gt: 0 });
   const peakStep = pct * totalSteps - 1;
   const lastStep = totalSteps - 1;
   const interp = (from: number, to: number, f: number) =>
@@ -238,17 +213,16 @@ export function cyclical(
   stepSize: number,
   options: CyclicalOptions = {},
 ): LearningRateSchedule {
-  nonNegative(baseLr, 'baseLr', 'cyclical');
-  positive(maxLr, 'maxLr', 'cyclical');
-  positive(stepSize, 'stepSize', 'cyclical');
-  const mode = options.mode ?? 'triangular';
-  if (!['triangular', 'triangular2', 'exp_range'].includes(mode)) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${who('cyclical')}: mode must be 'triangular', 'triangular2' or 'exp_range', got '${mode}'.`,
-    );
-  }
-  const gamma = options.gamma ?? 1;
+  checkFinite(who('cyclical'), 'baseLr', baseLr, { min: 0 });
+  checkFinite(who('cyclical'), 'maxLr', maxLr, { gt: 0 });
+  checkFinite(who('cyclical'), 'stepSize', stepSize, { gt: 0 });
+  checkOptions(who('cyclical'), options, ['mode', 'gamma']);
+  const mode = checkOneOf(who('cyclical'), 'mode', options.mode ?? 'triangular', [
+    'triangular',
+    'triangular2',
+    'exp_range',
+  ]);
+  const gamma = checkFinite(who('cyclical'), 'gamma', options.gamma ?? 1, { gt: 0 });
   return (step) => {
     const cycle = Math.floor(1 + step / (2 * stepSize));
     const x = Math.abs(step / stepSize - 2 * cycle + 1);

@@ -1,4 +1,4 @@
-import { BetterDLError, pyStr } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, pyStr } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -19,7 +19,8 @@ export class TerminateOnNaN extends tfl.Callback {
 
   constructor(args: TerminateOnNaNArgs = {}) {
     super();
-    this.raiseError = args.raiseError ?? false;
+    checkOptions('terminateOnNaN', args, ['raiseError']);
+    this.raiseError = checkBoolean('terminateOnNaN', 'raiseError', args.raiseError ?? false);
   }
 
   override async onTrainBegin(_logs?: tfl.Logs): Promise<void> {

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRandomState, type RandomState } from './random-state';
 
@@ -109,12 +109,40 @@ export function transformBatch(
   });
 }
 
+/** Keras `ImageDataGenerator` argument names, for "did you mean" hints. */
+const KERAS_NAMES: Readonly<Record<string, string>> = {
+  horizontal_flip: 'flipHorizontal',
+  rotation_range: 'rotation',
+  width_shift_range: 'widthShift',
+  height_shift_range: 'heightShift',
+  zoom_range: 'zoom',
+  fill_mode: 'fillMode',
+  cval: 'fillValue',
+};
+
 /** A reusable random augmentation of image batches; see {@link imageAugmenter}. */
 export class ImageAugmenter {
   private readonly args: Required<Omit<ImageAugmenterArgs, 'seed'>>;
   private readonly rs: RandomState;
 
   constructor(args: ImageAugmenterArgs = {}) {
+    checkOptions(
+      'imageAugmenter',
+      args,
+      [
+        'flipHorizontal',
+        'rotation',
+        'widthShift',
+        'heightShift',
+        'zoom',
+        'noise',
+        'fillMode',
+        'fillValue',
+        'seed',
+      ],
+      'options',
+      KERAS_NAMES,
+    );
     const num = (name: keyof ImageAugmenterArgs, v: unknown, max = Number.POSITIVE_INFINITY) => {
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)) {
         throw new BetterDLError(

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkInteger, checkOptions, optionNames } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IdxArray } from './idx';
 import { toCategorical } from './to-categorical';
@@ -25,6 +25,15 @@ export interface ImageSplit {
   y: tf.Tensor2D;
 }
 
+/** The option names of {@link ImageDatasetOptions}. */
+export const IMAGE_DATASET_OPTIONS = optionNames<ImageDatasetOptions>({
+  scale: true,
+  flatten: true,
+  oneHot: true,
+  limit: true,
+  numClasses: true,
+});
+
 /** Checks `limit` (a positive integer or undefined). */
 export function checkLimit(fn: string, limit: unknown): void {
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
@@ -45,8 +54,13 @@ export function imageDataset(
   options: ImageDatasetOptions = {},
   names: [string, string] = ['images', 'labels'],
 ): ImageSplit {
+  checkOptions('imageDataset', options, IMAGE_DATASET_OPTIONS);
   const { scale = true, flatten = false, oneHot = false, limit, numClasses = 10 } = options;
   checkLimit('imageDataset', limit);
+  checkBoolean('imageDataset', 'scale', scale);
+  checkBoolean('imageDataset', 'flatten', flatten);
+  checkBoolean('imageDataset', 'oneHot', oneHot);
+  checkInteger('imageDataset', 'numClasses', numClasses, { min: 1 });
   if (images.shape.length !== 3) {
     throw new BetterDLError(
       'INVALID_DATA',
@@ -75,10 +89,11 @@ export function imageDataset(
   const ys = new Float32Array(m);
   for (let i = 0; i < m; i++) {
     const v = labels.data[i] as number;
-    if (v >= numClasses || v < 0) {
+    if (!Number.isInteger(v) || v >= numClasses || v < 0) {
       throw new BetterDLError(
         'INVALID_DATA',
-        `${names[1]}: label ${v} at index ${i} is not below numClasses=${numClasses}.`,
+        `${names[1]}: label ${v} at index ${i} is not a class index (an integer from 0 to numClasses - 1 = ${numClasses - 1}). ` +
+          'Labels must be whole class numbers; pass numClasses if there are more classes.',
       );
     }
     ys[i] = v;

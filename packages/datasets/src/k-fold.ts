@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import { encodeLabels, type LabelsLike, readLabels } from './labels';
 import { checkRandomState, type RandomStateLike } from './random-state';
 
@@ -50,6 +50,7 @@ function foldsFromAssignment(assign: Int32Array, k: number): Fold[] {
  * for (const { train, test } of kFold(100, 5, { shuffle: true, randomState: 0 })) { ... }
  */
 export function kFold(n: number, k: number, args: KFoldArgs = {}): Fold[] {
+  checkOptions('kFold', args, ['shuffle', 'randomState']);
   checkK('kFold', n, k);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   if (args.shuffle) checkRandomState(args.randomState, 'kFold').shuffle(order);
@@ -71,6 +72,7 @@ export function kFold(n: number, k: number, args: KFoldArgs = {}): Fold[] {
  * const folds = stratifiedKFold(labels, 5, { shuffle: true, randomState: 1 });
  */
 export function stratifiedKFold(y: LabelsLike, k: number, args: KFoldArgs = {}): Fold[] {
+  checkOptions('stratifiedKFold', args, ['shuffle', 'randomState']);
   const labels = readLabels('stratifiedKFold', y);
   const n = labels.length;
   checkK('stratifiedKFold', n, k);

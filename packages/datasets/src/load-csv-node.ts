@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { BetterDLError, isBetterDLError } from '@betterdl/runtime';
 import { toFsPath } from '@betterdl/runtime/node';
 import { type CsvDataset, type CsvOptions, isUrl, loadCsv as loadCsvAnywhere, parseCsv } from './load-csv';
@@ -39,6 +40,13 @@ export async function loadCsv(source: string | URL, options: CsvOptions = {}): P
         });
       throw err;
     }
+  }
+  if (!isUrl(source) && !/[\n\r]/.test(source)) {
+    throw new BetterDLError(
+      'IO_ERROR',
+      `loadCsv: no file ${JSON.stringify(source)} (looked for ${resolve(source)}). Check the path; CSV text ` +
+        'passed directly needs at least one line break, a string without one is read as a file path.',
+    );
   }
   return loadCsvAnywhere(source, options);
 }

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOneOf, checkOptions, invalidData, optionNames } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link parseCsv} and `loadCsv`. */
@@ -11,6 +11,28 @@ export interface CsvOptions {
   header?: boolean;
   /** Field separator. Defaults to `','`. */
   delimiter?: string;
+  /**
+   * How to read the `label` column: `'number'` (every cell a decimal number), `'class'` (every cell a class
+   * name, blanks included; `yValues` index into the sorted `classes`), or `'auto'`: numbers when every cell is a
+   * number, class names when none is. In `'auto'` a blank label, or a column mixing numbers and text, is an
+   * `INVALID_DATA` error naming the line, never silently class labels. Defaults to `'auto'`.
+   */
+  labelType?: 'auto' | 'number' | 'class';
+}
+
+const CSV_OPTIONS = optionNames<CsvOptions>({
+  label: true,
+  features: true,
+  header: true,
+  delimiter: true,
+  labelType: true,
+});
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A decimal number cell (`1`, `-2.5`, `.5`, `1e-3`) as a number; anything else (`0x1A`, `1_000`, blank) NaN. */
+export function parseDecimal(cell: string): number {
+  return DECIMAL.test(cell) ? Number(cell) : Number.NaN;
 }
 
 /** A parsed CSV table: tensors for training plus the exact values. */
@@ -31,10 +53,6 @@ export interface CsvDataset {
   nSamples: number;
   /** Number of feature columns. */
   nFeatures: number;
-}
-
-function fail(msg: string): never {
-  throw new BetterDLError('INVALID_DATA', `loadCsv: ${msg}`);
 }
 
 /** Splits CSV text into rows of fields (RFC 4180 quoting), with the 1-based line number of each row. */
@@ -75,7 +93,7 @@ export function splitCsv(text: string, delimiter = ','): Array<{ line: number; f
       rowLine = line;
     } else field += c;
   }
-  if (quoted) fail(`unterminated quoted field starting on line ${rowLine}.`);
+  if (quoted) throw invalidData('loadCsv', `unterminated quoted field starting on line ${rowLine}.`);
   if (field !== '' || fields.length > 0) endRow();
   return rows;
 }
@@ -90,7 +108,13 @@ export function splitCsv(text: string, delimiter = ','): Array<{ line: number; f
  * const { x, y } = parseCsv('a,b,target\n1,2,0\n3,4,1\n', { label: 'target' });
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
+  checkOptions('loadCsv', options, CSV_OPTIONS);
   const { header = true, delimiter = ',' } = options;
+  const labelType = checkOneOf('loadCsv', 'labelType', options.labelType ?? 'auto', [
+    'auto',
+    'number',
+    'class',
+  ]);
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n') {
     throw new BetterDLError(
       'INVALID_ARGUMENT',
@@ -100,7 +124,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   const rows = splitCsv(text, delimiter);
   const head = header ? rows.shift() : undefined;
   const width = head?.fields.length ?? rows[0]?.fields.length ?? 0;
-  if (rows.length === 0) fail('no data rows found.');
+  if (rows.length === 0) throw invalidData('loadCsv', 'no data rows found.');
   const names = head
     ? head.fields.map((f) => f.trim())
     : Array.from({ length: width }, (_, i) => `column${i}`);
@@ -118,23 +142,26 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   const featureCols = options.features
     ? options.features.map((f) => col(f, 'feature'))
     : names.map((_, i) => i).filter((i) => i !== labelCol);
-  if (featureCols.length === 0) fail('no feature columns left; pass features or a wider table.');
+  if (featureCols.length === 0)
+    throw invalidData('loadCsv', 'no feature columns left; pass features or a wider table.');
   const n = rows.length;
   const f = featureCols.length;
   const xValues = new Float64Array(n * f);
   const rawLabels: string[] = [];
   rows.forEach((row, r) => {
     if (row.fields.length !== width) {
-      fail(
+      throw invalidData(
+        'loadCsv',
         `line ${row.line} has ${row.fields.length} fields but ${header ? 'the header' : 'the first row'} has ${width} (ragged row; check for a stray delimiter or missing value).`,
       );
     }
     featureCols.forEach((c, j) => {
       const cell = (row.fields[c] as string).trim();
-      const v = cell === '' ? Number.NaN : Number(cell);
+      const v = parseDecimal(cell);
       if (!Number.isFinite(v)) {
-        fail(
-          `line ${row.line}, column "${names[c]}": ${JSON.stringify(cell)} is not a number. Clean the data or leave the column out with features.`,
+        throw invalidData(
+          'loadCsv',
+          `line ${row.line}, column "${names[c]}": ${JSON.stringify(cell)} is not a number (cells are read as decimal numbers only). Clean the data or leave the column out with features.`,
         );
       }
       xValues[r * f + j] = v;
@@ -144,8 +171,35 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   let yValues: Float64Array | null = null;
   let classes: string[] | null = null;
   if (labelCol >= 0) {
-    const nums = rawLabels.map((s) => (s === '' ? Number.NaN : Number(s)));
-    if (nums.every(Number.isFinite)) yValues = Float64Array.from(nums);
+    const nums = rawLabels.map(parseDecimal);
+    const where = (i: number) => `line ${rows[i]?.line}, label column "${names[labelCol]}"`;
+    if (labelType !== 'class') {
+      const blank = rawLabels.indexOf('');
+      const firstNum = nums.findIndex(Number.isFinite);
+      const firstText = nums.findIndex((v, i) => !Number.isFinite(v) && rawLabels[i] !== '');
+      if (blank >= 0 && (labelType === 'number' || firstText < 0)) {
+        throw invalidData(
+          'loadCsv',
+          `${where(blank)}: the label is blank. Fill or drop that row, or pass labelType: 'class' to read the column as class names.`,
+        );
+      }
+      if (firstText >= 0 && (labelType === 'number' || firstNum >= 0)) {
+        throw invalidData(
+          'loadCsv',
+          `${where(firstText)}: ${JSON.stringify(rawLabels[firstText])} is not a decimal number` +
+            (labelType === 'number'
+              ? '.'
+              : ` but ${where(firstNum)} is (${JSON.stringify(rawLabels[firstNum])}); pass labelType: 'class' to read every label as a class name, or fix the cell.`),
+        );
+      }
+      if (blank >= 0) {
+        throw invalidData(
+          'loadCsv',
+          `${where(blank)}: the label is blank. Fill or drop that row, or pass labelType: 'class' to keep '' as a class.`,
+        );
+      }
+    }
+    if (labelType !== 'class' && nums.every(Number.isFinite)) yValues = Float64Array.from(nums);
     else {
       classes = Array.from(new Set(rawLabels)).sort();
       const index = new Map(classes.map((c, i) => [c, i]));

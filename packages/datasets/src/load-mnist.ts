@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions, optionNames } from '@betterdl/runtime';
 import {
   consoleProgress,
   DEFAULT_DEADLINE_MS,
@@ -11,7 +12,13 @@ import {
   downloadFile,
 } from './download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
-import { checkLimit, type ImageDatasetOptions, type ImageSplit, imageDataset } from './image-dataset';
+import {
+  checkLimit,
+  IMAGE_DATASET_OPTIONS,
+  type ImageDatasetOptions,
+  type ImageSplit,
+  imageDataset,
+} from './image-dataset';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
 export interface LoadMnistOptions extends ImageDatasetOptions {
@@ -35,6 +42,21 @@ export interface LoadMnistOptions extends ImageDatasetOptions {
   verbose?: boolean;
 }
 
+const LOAD_MNIST_OPTIONS = [
+  ...IMAGE_DATASET_OPTIONS,
+  ...optionNames<Omit<LoadMnistOptions, keyof ImageDatasetOptions>>({
+    dir: true,
+    cacheDir: true,
+    download: true,
+    mirrors: true,
+    retries: true,
+    timeoutMs: true,
+    deadlineMs: true,
+    onProgress: true,
+    verbose: true,
+  }),
+];
+
 /** Training and test sets of an MNIST-family data set. */
 export interface MnistData {
   /** 60 000 training images and labels (fewer with `limit`). */
@@ -52,7 +74,12 @@ export interface IdxDatasetSpec {
   /** File name (gzipped) → SHA-256, for trainImages, trainLabels, testImages, testLabels. */
   files: Record<
     'trainImages' | 'trainLabels' | 'testImages' | 'testLabels',
-    { file: string; sha256: string }
+    {
+      file: string;
+      sha256: string;
+      /** SHA-256 of the uncompressed file, to verify a plain (gunzipped) copy in the cache. */
+      rawSha256?: string;
+    }
   >;
 }
 
@@ -67,18 +94,22 @@ export const MNIST: IdxDatasetSpec = {
     trainImages: {
       file: 'train-images-idx3-ubyte.gz',
       sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
+      rawSha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
     },
     trainLabels: {
       file: 'train-labels-idx1-ubyte.gz',
       sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c',
+      rawSha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
     },
     testImages: {
       file: 't10k-images-idx3-ubyte.gz',
       sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
+      rawSha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
     },
     testLabels: {
       file: 't10k-labels-idx1-ubyte.gz',
       sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
+      rawSha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
     },
   },
 };
@@ -94,18 +125,22 @@ export const FASHION_MNIST: IdxDatasetSpec = {
     trainImages: {
       file: 'train-images-idx3-ubyte.gz',
       sha256: '3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84',
+      rawSha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
     },
     trainLabels: {
       file: 'train-labels-idx1-ubyte.gz',
       sha256: 'a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845',
+      rawSha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
     },
     testImages: {
       file: 't10k-images-idx3-ubyte.gz',
       sha256: '346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073',
+      rawSha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
     },
     testLabels: {
       file: 't10k-labels-idx1-ubyte.gz',
       sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5',
+      rawSha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
     },
   },
 };
@@ -135,6 +170,30 @@ export async function readIdxFile(
   return parseIdx(bytes, { ...options, name: path });
 }
 
+/**
+ * Re-verifies a cached file against its SHA-256 (which also pins its size) on every load: a flipped byte or
+ * a truncated copy is an `INVALID_DATA` error naming the file, never data.
+ */
+async function verifyCached(name: string, path: string, expected: string | undefined): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new BetterDLError('IO_ERROR', `${name}: cannot read ${path}: ${(err as Error).message}.`, {
+      cause: err,
+    });
+  }
+  if (expected === undefined) return;
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== expected) {
+    throw new BetterDLError(
+      'INVALID_DATA',
+      `${name}: the cached ${path} (${bytes.length} bytes) has SHA-256 ${digest}, expected ${expected}: it is ` +
+        'corrupt or not the original file. Delete it; the next load downloads it again.',
+    );
+  }
+}
+
 async function locate(
   spec: IdxDatasetSpec,
   key: keyof IdxDatasetSpec['files'],
@@ -152,8 +211,16 @@ async function locate(
     );
   }
   const cache = o.cacheDir ?? join(dataHome(), spec.name);
-  for (const candidate of [file, plain])
-    if (existsSync(join(cache, candidate))) return join(cache, candidate);
+  for (const [candidate, expected] of [
+    [file, sha256],
+    [plain, spec.files[key].rawSha256],
+  ] as const) {
+    const path = join(cache, candidate);
+    if (existsSync(path)) {
+      await verifyCached(spec.name, path, expected);
+      return path;
+    }
+  }
   const dest = join(cache, file);
   if (o.download === false) {
     throw new BetterDLError(
@@ -188,7 +255,12 @@ export async function loadIdxDataset(
   spec: IdxDatasetSpec,
   options: LoadMnistOptions = {},
 ): Promise<MnistData> {
+  checkOptions(`load ${spec.name}`, options, LOAD_MNIST_OPTIONS);
   checkLimit(`load ${spec.name}`, options.limit);
+  const { scale, flatten, oneHot, limit, numClasses } = options;
+  const imageOptions = Object.fromEntries(
+    Object.entries({ scale, flatten, oneHot, limit, numClasses }).filter(([, v]) => v !== undefined),
+  ) as ImageDatasetOptions;
   const paths = {} as Record<keyof IdxDatasetSpec['files'], string>;
   const deadlineAt = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
@@ -200,9 +272,9 @@ export async function loadIdxDataset(
     readIdxFile(paths.testImages, { rank: 3, dtype: 'uint8' }),
     readIdxFile(paths.testLabels, { rank: 1, dtype: 'uint8' }),
   ]);
-  const train = imageDataset(trI, trL, options, [paths.trainImages, paths.trainLabels]);
+  const train = imageDataset(trI, trL, imageOptions, [paths.trainImages, paths.trainLabels]);
   try {
-    return { train, test: imageDataset(teI, teL, options, [paths.testImages, paths.testLabels]) };
+    return { train, test: imageDataset(teI, teL, imageOptions, [paths.testImages, paths.testLabels]) };
   } catch (err) {
     train.x.dispose();
     train.y.dispose();

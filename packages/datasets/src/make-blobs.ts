@@ -1,6 +1,6 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { checkInteger, checkOptions, invalidArgument } from '@betterdl/runtime';
 import { checkRandomState, type RandomStateLike } from './random-state';
-import { checkInt, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
+import { checkSize, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 
 /** Options of {@link makeBlobs} (scikit-learn's `make_blobs` in camelCase). */
 export interface MakeBlobsArgs {
@@ -26,10 +26,6 @@ export interface BlobsDataset extends ToyDataset {
   centers: number[][];
 }
 
-function fail(msg: string): never {
-  throw new BetterDLError('INVALID_ARGUMENT', `makeBlobs: ${msg}`);
-}
-
 /**
  * Isotropic Gaussian blobs for clustering and classification; `y` is the blob index. With an integer
  * `randomState` the values are exactly those of scikit-learn's `make_blobs`.
@@ -38,48 +34,68 @@ function fail(msg: string): never {
  * const { x, y } = makeBlobs({ nSamples: 1000, centers: 3, nFeatures: 2, clusterStd: 2, randomState: 2 });
  */
 export function makeBlobs(args: MakeBlobsArgs = {}): BlobsDataset {
+  checkOptions('makeBlobs', args, [
+    'nSamples',
+    'nFeatures',
+    'centers',
+    'clusterStd',
+    'centerBox',
+    'shuffle',
+    'randomState',
+  ]);
   const { nSamples = 100, clusterStd = 1, centerBox = [-10, 10], shuffle = true, randomState } = args;
   let nFeatures = args.nFeatures ?? 2;
-  checkInt('makeBlobs', 'nFeatures', nFeatures, 1);
+  checkInteger('makeBlobs', 'nFeatures', nFeatures, { min: 1 });
   if (!Array.isArray(centerBox) || centerBox.length !== 2 || !centerBox.every(Number.isFinite)) {
-    fail(`centerBox must be [min, max] of finite numbers, got ${JSON.stringify(centerBox)}.`);
+    throw invalidArgument(
+      'makeBlobs',
+      `centerBox must be [min, max] of finite numbers, got ${JSON.stringify(centerBox)}.`,
+    );
   }
   let perCenter: number[];
   let centers: number[][] | undefined;
   let k: number;
   if (typeof nSamples === 'number') {
-    checkInt('makeBlobs', 'nSamples', nSamples, 0);
+    checkInteger('makeBlobs', 'nSamples', nSamples, { min: 0 });
     const c = args.centers ?? 3;
     if (typeof c === 'number') {
-      checkInt('makeBlobs', 'centers', c, 1);
+      checkInteger('makeBlobs', 'centers', c, { min: 1 });
       k = c;
     } else {
       centers = c;
       k = c.length;
     }
+    checkSize('makeBlobs', nSamples, nFeatures);
     perCenter = Array.from({ length: k }, (_, i) => Math.floor(nSamples / k) + (i < nSamples % k ? 1 : 0));
   } else {
     if (!Array.isArray(nSamples) || !nSamples.every((v) => Number.isInteger(v) && v >= 0)) {
-      fail(
+      throw invalidArgument(
+        'makeBlobs',
         `nSamples must be an integer or an array of non-negative integers, got ${JSON.stringify(nSamples)}.`,
       );
     }
     perCenter = nSamples.slice();
     k = perCenter.length;
     if (typeof args.centers === 'number')
-      fail('with an array nSamples, centers must be omitted or coordinates.');
+      throw invalidArgument('makeBlobs', 'with an array nSamples, centers must be omitted or coordinates.');
     centers = args.centers;
     if (centers && centers.length !== k) {
-      fail(`nSamples has ${k} counts but centers has ${centers.length} rows; give one count per center.`);
+      throw invalidArgument(
+        'makeBlobs',
+        `nSamples has ${k} counts but centers has ${centers.length} rows; give one count per center.`,
+      );
     }
   }
   const rs = checkRandomState(randomState, 'makeBlobs');
   if (centers) {
-    if (centers.length < 1) fail('centers must have at least one row.');
+    if (centers.length < 1) throw invalidArgument('makeBlobs', 'centers must have at least one row.');
     nFeatures = (centers[0] as number[]).length;
     for (const row of centers) {
       if (!Array.isArray(row) || row.length !== nFeatures || !row.every(Number.isFinite) || nFeatures < 1) {
-        fail('centers must be a non-empty array of equally long rows of finite numbers.');
+        throw invalidArgument(
+          'makeBlobs',
+          'centers must be a non-empty array of equally long rows of finite numbers.',
+        );
       }
     }
   } else {
@@ -93,7 +109,8 @@ export function makeBlobs(args: MakeBlobsArgs = {}): BlobsDataset {
   }
   const stds = typeof clusterStd === 'number' ? new Array<number>(k).fill(clusterStd) : clusterStd;
   if (!Array.isArray(stds) || stds.length !== k || !stds.every((s) => Number.isFinite(s) && s >= 0)) {
-    fail(
+    throw invalidArgument(
+      'makeBlobs',
       `clusterStd must be a number >= 0 or one such number per center (${k}), got ${JSON.stringify(clusterStd)}.`,
     );
   }

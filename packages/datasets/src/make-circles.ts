@@ -1,6 +1,6 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions } from '@betterdl/runtime';
 import { checkRandomState, type RandomStateLike } from './random-state';
-import { checkNoise, linspace, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
+import { checkNoise, checkSize, linspace, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 
 /** Options of {@link makeCircles} (scikit-learn's `make_circles` in camelCase). */
 export interface MakeCirclesArgs {
@@ -59,8 +59,11 @@ export function addNoise(
  * const { x, y } = makeCircles({ nSamples: 1000, noise: 0.1, randomState: 1 });
  */
 export function makeCircles(args: MakeCirclesArgs = {}): ToyDataset {
+  checkOptions('makeCircles', args, ['nSamples', 'shuffle', 'noise', 'randomState', 'factor']);
   const { nSamples = 100, shuffle = true, noise, randomState, factor = 0.8 } = args;
   const [nOut, nIn] = splitCounts('makeCircles', nSamples);
+  checkSize('makeCircles', nOut + nIn, 2);
+  checkBoolean('makeCircles', 'shuffle', shuffle);
   if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',

@@ -1,6 +1,6 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { checkFinite, checkInteger, checkOptions, invalidArgument, optionNames } from '@betterdl/runtime';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
-import { checkInt, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
+import { checkSize, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 
 /** Options of {@link makeClassification} (scikit-learn's `make_classification` in camelCase). */
 export interface MakeClassificationArgs {
@@ -34,10 +34,6 @@ export interface MakeClassificationArgs {
   shuffle?: boolean;
   /** An integer seed (identical to scikit-learn's `random_state`), a `RandomState`, or unseeded. Defaults to unseeded. */
   randomState?: RandomStateLike;
-}
-
-function fail(msg: string): never {
-  throw new BetterDLError('INVALID_ARGUMENT', `makeClassification: ${msg}`);
 }
 
 /** scikit-learn's `sample_without_replacement` (method "auto") on a numpy RandomState. */
@@ -77,12 +73,33 @@ function hypercube(samples: number, dims: number, rs: RandomState): number[][] {
   );
 }
 
+const MAKE_CLASSIFICATION_OPTIONS = optionNames<MakeClassificationArgs>({
+  nSamples: true,
+  nFeatures: true,
+  nInformative: true,
+  nRedundant: true,
+  nRepeated: true,
+  nClasses: true,
+  nClustersPerClass: true,
+  weights: true,
+  flipY: true,
+  classSep: true,
+  hypercube: true,
+  shift: true,
+  scale: true,
+  shuffle: true,
+  randomState: true,
+});
+
 /** Resolves a shift/scale option to one value per feature, drawing it when null. */
 function perFeature(name: string, v: number | number[] | null, f: number, draw: () => number): number[] {
   if (v === null) return Array.from({ length: f }, draw);
   if (typeof v === 'number' && Number.isFinite(v)) return new Array<number>(f).fill(v);
   if (Array.isArray(v) && v.length === f && v.every(Number.isFinite)) return v.slice();
-  return fail(`${name} must be a number, ${f} numbers (one per feature) or null, got ${JSON.stringify(v)}.`);
+  throw invalidArgument(
+    'makeClassification',
+    `${name} must be a number, ${f} numbers (one per feature) or null, got ${JSON.stringify(v)}.`,
+  );
 }
 
 /**
@@ -108,31 +125,51 @@ export function makeClassification(args: MakeClassificationArgs = {}): ToyDatase
     shuffle = true,
   } = args;
   const fn = 'makeClassification';
-  checkInt(fn, 'nSamples', nSamples, 1);
-  checkInt(fn, 'nFeatures', nFeatures, 1);
-  checkInt(fn, 'nInformative', nInformative, 1);
-  checkInt(fn, 'nRedundant', nRedundant, 0);
-  checkInt(fn, 'nRepeated', nRepeated, 0);
-  checkInt(fn, 'nClasses', nClasses, 1);
-  checkInt(fn, 'nClustersPerClass', nClustersPerClass, 1);
+  checkOptions(fn, args, MAKE_CLASSIFICATION_OPTIONS);
+  checkInteger(fn, 'nSamples', nSamples, { min: 1 });
+  checkInteger(fn, 'nFeatures', nFeatures, { min: 1 });
+  checkSize(fn, nSamples, nFeatures);
+  checkFinite(fn, 'classSep', classSep);
+  checkInteger(fn, 'nInformative', nInformative, { min: 1 });
+  checkInteger(fn, 'nRedundant', nRedundant, { min: 0 });
+  checkInteger(fn, 'nRepeated', nRepeated, { min: 0 });
+  checkInteger(fn, 'nClasses', nClasses, { min: 1 });
+  checkInteger(fn, 'nClustersPerClass', nClustersPerClass, { min: 1 });
   if (nInformative + nRedundant + nRepeated > nFeatures) {
-    fail(
+    throw invalidArgument(
+      'makeClassification',
       `nInformative + nRedundant + nRepeated = ${nInformative + nRedundant + nRepeated} exceeds nFeatures = ${nFeatures}.`,
     );
   }
   const nClusters = nClasses * nClustersPerClass;
   if (nInformative < Math.log2(nClusters)) {
-    fail(
+    throw invalidArgument(
+      'makeClassification',
       `nClasses * nClustersPerClass = ${nClusters} clusters need 2 ** nInformative >= ${nClusters}; raise nInformative.`,
     );
   }
-  if (!(flipY >= 0 && flipY <= 1)) fail(`flipY must be in [0, 1], got ${flipY}.`);
+  if (!(flipY >= 0 && flipY <= 1))
+    throw invalidArgument('makeClassification', `flipY must be in [0, 1], got ${flipY}.`);
   let weights: number[];
-  if (args.weights) {
+  if (args.weights != null) {
     const w = args.weights;
     if (w.length !== nClasses && w.length !== nClasses - 1)
-      fail(`weights needs ${nClasses} or ${nClasses - 1} entries, got ${w.length}.`);
+      throw invalidArgument(
+        'makeClassification',
+        `weights needs ${nClasses} or ${nClasses - 1} entries, got ${w.length}.`,
+      );
+    if (!Array.isArray(w))
+      throw invalidArgument(fn, `weights must be an array of class proportions, got ${String(w)}.`);
+    for (const [i, v] of w.entries())
+      checkFinite(fn, `weights[${i}]`, v, { min: 0 }, 'Each class weight is a proportion of the samples.');
     weights = w.length === nClasses ? w.slice() : [...w, 1 - w.reduce((a, b) => a + b, 0)];
+    if ((weights[nClasses - 1] as number) < 0)
+      throw invalidArgument(
+        fn,
+        `weights sum to ${w.reduce((a, b) => a + b, 0)} > 1, leaving nothing for the last class; give ${nClasses} weights or lower them.`,
+      );
+    if (!(weights.reduce((a, b) => a + b, 0) > 0))
+      throw invalidArgument(fn, 'weights are all 0; give each class a share.');
   } else weights = new Array<number>(nClasses).fill(1 / nClasses);
   const rs = checkRandomState(args.randomState, fn);
 

@@ -1,6 +1,7 @@
+import { checkBoolean, checkOptions } from '@betterdl/runtime';
 import { addNoise, splitCounts } from './make-circles';
 import { checkRandomState, type RandomStateLike } from './random-state';
-import { checkNoise, linspace, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
+import { checkNoise, checkSize, linspace, shuffleRows, type ToyDataset, toyDataset } from './toy-dataset';
 
 /** Options of {@link makeMoons} (scikit-learn's `make_moons` in camelCase). */
 export interface MakeMoonsArgs {
@@ -22,8 +23,11 @@ export interface MakeMoonsArgs {
  * const { x, y } = makeMoons({ nSamples: 500, noise: 0.2, randomState: 0 });
  */
 export function makeMoons(args: MakeMoonsArgs = {}): ToyDataset {
+  checkOptions('makeMoons', args, ['nSamples', 'shuffle', 'noise', 'randomState']);
   const { nSamples = 100, shuffle = true, noise, randomState } = args;
   const [nOut, nIn] = splitCounts('makeMoons', nSamples);
+  checkSize('makeMoons', nOut + nIn, 2);
+  checkBoolean('makeMoons', 'shuffle', shuffle);
   checkNoise('makeMoons', noise);
   const rs = checkRandomState(randomState, 'makeMoons');
   const n = nOut + nIn;

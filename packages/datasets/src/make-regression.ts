@@ -1,7 +1,7 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkInteger, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRandomState, type RandomStateLike } from './random-state';
-import { checkInt, checkNoise, type ToyDataset } from './toy-dataset';
+import { checkNoise, checkSize, type ToyDataset } from './toy-dataset';
 
 /** Options of {@link makeRegression} (scikit-learn's `make_regression` in camelCase). */
 export interface MakeRegressionArgs {
@@ -42,10 +42,22 @@ export interface RegressionDataset extends ToyDataset {
 export function makeRegression(args: MakeRegressionArgs = {}): RegressionDataset {
   const { nSamples = 100, nFeatures = 100, nTargets = 1, bias = 0, noise = 0, shuffle = true } = args;
   const fn = 'makeRegression';
-  checkInt(fn, 'nSamples', nSamples, 1);
-  checkInt(fn, 'nFeatures', nFeatures, 1);
-  checkInt(fn, 'nTargets', nTargets, 1);
-  checkInt(fn, 'nInformative', args.nInformative ?? 10, 0);
+  checkOptions(fn, args, [
+    'nSamples',
+    'nFeatures',
+    'nInformative',
+    'nTargets',
+    'bias',
+    'noise',
+    'shuffle',
+    'randomState',
+    'effectiveRank',
+  ]);
+  checkInteger(fn, 'nSamples', nSamples, { min: 1 });
+  checkInteger(fn, 'nFeatures', nFeatures, { min: 1 });
+  checkInteger(fn, 'nTargets', nTargets, { min: 1 });
+  checkSize(fn, nSamples, nFeatures + nTargets);
+  checkInteger(fn, 'nInformative', args.nInformative ?? 10, { min: 0 });
   checkNoise(fn, noise);
   if (!Number.isFinite(bias))
     throw new BetterDLError('INVALID_ARGUMENT', `${fn}: bias must be a finite number, got ${bias}.`);

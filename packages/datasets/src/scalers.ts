@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Data a scaler accepts: a `[n, f]` tensor or rows of numbers. */
@@ -30,6 +30,21 @@ export interface ColumnStats {
   std: Float64Array;
 }
 
+/** The row length of `rows`, after checking that every row has it (a ragged table is never re-split). */
+function checkRows(fn: string, rows: number[][]): number {
+  if (!Array.isArray(rows))
+    throw new BetterDLError('INVALID_ARGUMENT', `${fn}: pass a [n, features] tensor or an array of rows.`);
+  const f = Array.isArray(rows[0]) ? rows[0].length : 0;
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== f)
+      throw new BetterDLError(
+        'SHAPE_MISMATCH',
+        `${fn}: row ${i} has ${Array.isArray(row) ? row.length : 'no'} values but row 0 has ${f}; every row needs the same number of features.`,
+      );
+  });
+  return f;
+}
+
 function columnStats(fn: string, x: ScalerInput): ColumnStats {
   let values: ArrayLike<number>;
   let n: number;
@@ -44,13 +59,8 @@ function columnStats(fn: string, x: ScalerInput): ColumnStats {
     values = x.dataSync();
   } else {
     n = x.length;
-    f = x[0]?.length ?? 0;
+    f = checkRows(fn, x);
     values = x.flat();
-    if (values.length !== n * f)
-      throw new BetterDLError(
-        'SHAPE_MISMATCH',
-        `${fn}: rows have different lengths; every row needs ${f} features.`,
-      );
   }
   if (n < 1 || f < 1)
     throw new BetterDLError('INVALID_DATA', `${fn}: cannot fit on empty data (${n} x ${f}).`);
@@ -115,7 +125,7 @@ export abstract class Scaler {
         `${this.kind}.${fn}: call fit(x) first (or restore with fromJSON).`,
       );
     }
-    const f = x instanceof tf.Tensor ? x.shape[x.rank - 1] : x[0]?.length;
+    const f = x instanceof tf.Tensor ? x.shape[x.rank - 1] : checkRows(`${this.kind}.${fn}`, x);
     if (f !== this.shift.length) {
       throw new BetterDLError(
         'SHAPE_MISMATCH',
@@ -184,6 +194,19 @@ export abstract class Scaler {
         'INVALID_DATA',
         `${this.kind}.fromJSON: not the JSON of a fitted ${this.kind} (kind ${String(json?.kind)}).`,
       );
+    const bad = (field: string, i: number, v: unknown, need: string) =>
+      new BetterDLError(
+        'INVALID_DATA',
+        `${this.kind}.fromJSON: ${field}[${i}] is ${JSON.stringify(v)}; it must be ${need}. The saved scaler is corrupt: refit it.`,
+      );
+    json.shift.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('shift', i, v, 'a finite number');
+    });
+    json.scale.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v === 0)
+        throw bad('scale', i, v, 'a finite non-zero number (constant features are saved as 1)');
+    });
+    if (!Number.isFinite(json.offset)) throw bad('offset', 0, json.offset, 'a finite number');
     this.shift = Float64Array.from(json.shift);
     this.scale = Float64Array.from(json.scale);
     this.offset = json.offset;
@@ -205,6 +228,7 @@ export class MinMaxScaler extends Scaler {
   protected readonly args: { featureRange: [number, number] };
   constructor(args: MinMaxScalerArgs = {}) {
     super();
+    checkOptions('minMaxScaler', args, ['featureRange']);
     const r = args.featureRange ?? [0, 1];
     if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || !(r[0] < r[1])) {
       throw new BetterDLError(
@@ -236,7 +260,11 @@ export class StandardScaler extends Scaler {
   protected readonly args: Required<StandardScalerArgs>;
   constructor(args: StandardScalerArgs = {}) {
     super();
-    this.args = { withMean: args.withMean ?? true, withStd: args.withStd ?? true };
+    checkOptions('standardScaler', args, ['withMean', 'withStd']);
+    this.args = {
+      withMean: checkBoolean('standardScaler', 'withMean', args.withMean ?? true),
+      withStd: checkBoolean('standardScaler', 'withStd', args.withStd ?? true),
+    };
   }
   protected fromStats(s: ColumnStats): void {
     this.shift = this.args.withMean ? s.mean : new Float64Array(s.mean.length);

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, invalidArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RandomState } from './random-state';
 
@@ -62,12 +62,16 @@ export function shuffleRows(
   return [x2, y2];
 }
 
-/** Throws unless `v` is an integer >= `min`. */
-export function checkInt(fn: string, name: string, v: unknown, min: number): asserts v is number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `${fn}: ${name} must be an integer >= ${min}, got ${String(v)}.`,
+/** The most values (samples × features) a generator makes: 2^28, 2 GiB of float64 plus its float32 tensor. */
+export const MAX_VALUES = 2 ** 28;
+
+/** Throws `INVALID_ARGUMENT` when `nSamples × nFeatures` values cannot be held (instead of a RangeError). */
+export function checkSize(fn: string, nSamples: number, nFeatures: number): void {
+  if (nSamples * nFeatures > MAX_VALUES) {
+    throw invalidArgument(
+      fn,
+      `nSamples × nFeatures = ${nSamples * nFeatures} values is more than a generator can hold (${MAX_VALUES}). ` +
+        'Generate fewer samples, or several smaller batches.',
     );
   }
 }

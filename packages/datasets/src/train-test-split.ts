@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { checkOptions, invalidArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeLabels, type LabelsLike, readLabels } from './labels';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
@@ -36,16 +36,16 @@ export interface TrainTestSplit {
 /** Data accepted by {@link trainTestSplit}: a tensor or nested arrays, split along the first axis. */
 export type SplittableData = tf.Tensor | number[] | number[][] | number[][][] | number[][][][];
 
-function fail(msg: string): never {
-  throw new BetterDLError('INVALID_ARGUMENT', `trainTestSplit: ${msg}`);
-}
-
 /** scikit-learn's `_validate_shuffle_split`: resolves the two sizes. */
 export function resolveSizes(n: number, testSize?: number, trainSize?: number): [number, number] {
   const check = (name: string, v: number | undefined) => {
     if (v === undefined) return;
     const ok = Number.isInteger(v) ? v >= 1 && v <= n : v > 0 && v < 1;
-    if (!ok) fail(`${name} must be a fraction in (0, 1) or an integer count in [1, ${n}], got ${v}.`);
+    if (!ok)
+      throw invalidArgument(
+        'trainTestSplit',
+        `${name} must be a fraction in (0, 1) or an integer count in [1, ${n}], got ${v}.`,
+      );
   };
   check('testSize', testSize);
   check('trainSize', trainSize);
@@ -55,8 +55,15 @@ export function resolveSizes(n: number, testSize?: number, trainSize?: number): 
   const nTrain = trainSize === undefined ? n - nTest : size(trainSize, Math.floor);
   if (ts === undefined) nTest = n - nTrain;
   if (nTrain + nTest > n)
-    fail(`testSize + trainSize = ${nTrain + nTest} samples, more than the ${n} available.`);
-  if (nTrain < 1) fail(`with ${n} samples this leaves an empty training set; lower testSize.`);
+    throw invalidArgument(
+      'trainTestSplit',
+      `testSize + trainSize = ${nTrain + nTest} samples, more than the ${n} available.`,
+    );
+  if (nTrain < 1)
+    throw invalidArgument(
+      'trainTestSplit',
+      `with ${n} samples this leaves an empty training set; lower testSize.`,
+    );
   return [nTest, nTrain];
 }
 
@@ -86,10 +93,16 @@ function stratifiedIndices(labels: Array<number | string>, nTest: number, nTrain
   const counts = classes.map(() => 0);
   for (const c of inverse) counts[c]! += 1;
   if (counts.some((c) => c < 2)) {
-    fail('the least populated class has only 1 member; stratify needs at least 2 per class.');
+    throw invalidArgument(
+      'trainTestSplit',
+      'the least populated class has only 1 member; stratify needs at least 2 per class.',
+    );
   }
   if (nTrain < classes.length || nTest < classes.length) {
-    fail(`train and test sets need at least one sample per class (${classes.length}); adjust testSize.`);
+    throw invalidArgument(
+      'trainTestSplit',
+      `train and test sets need at least one sample per class (${classes.length}); adjust testSize.`,
+    );
   }
   const byClass: number[][] = classes.map(() => []);
   inverse.forEach((c, i) => {
@@ -130,15 +143,22 @@ export function trainTestSplit(
   y: SplittableData,
   args: TrainTestSplitArgs = {},
 ): TrainTestSplit {
+  checkOptions('trainTestSplit', args, ['testSize', 'trainSize', 'shuffle', 'stratify', 'randomState']);
   const { shuffle = true, stratify = false, randomState } = args;
   const xt = x instanceof tf.Tensor ? x : null;
   const yt = y instanceof tf.Tensor ? y : null;
   const n = xt ? xt.shape[0] : (x as unknown[]).length;
   const ny = yt ? yt.shape[0] : (y as unknown[]).length;
-  if (n !== ny) fail(`x has ${n} samples but y has ${ny}; they must have the same first dimension.`);
-  if (n < 2) fail(`need at least 2 samples, got ${n}.`);
+  if (n !== ny)
+    throw invalidArgument(
+      'trainTestSplit',
+      `x has ${n} samples but y has ${ny}; they must have the same first dimension.`,
+      'SHAPE_MISMATCH',
+    );
+  if (n < 2) throw invalidArgument('trainTestSplit', `need at least 2 samples, got ${n}.`);
   const [nTest, nTrain] = resolveSizes(n, args.testSize, args.trainSize);
-  if (stratify !== false && !shuffle) fail('stratify needs shuffle: true (as in scikit-learn).');
+  if (stratify !== false && !shuffle)
+    throw invalidArgument('trainTestSplit', 'stratify needs shuffle: true (as in scikit-learn).');
   let trainIdx: Int32Array;
   let testIdx: Int32Array;
   if (!shuffle) {
@@ -148,7 +168,12 @@ export function trainTestSplit(
     const rs = checkRandomState(randomState, 'trainTestSplit');
     if (stratify !== false) {
       const labels = readLabels('trainTestSplit', stratify === true ? (yt ?? (y as number[])) : stratify);
-      if (labels.length !== n) fail(`stratify has ${labels.length} labels for ${n} samples.`);
+      if (labels.length !== n)
+        throw invalidArgument(
+          'trainTestSplit',
+          `stratify has ${labels.length} labels for ${n} samples.`,
+          'SHAPE_MISMATCH',
+        );
       [trainIdx, testIdx] = stratifiedIndices(labels, nTest, nTrain, rs);
     } else {
       const perm = rs.permutation(n);

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkInteger, checkOptions } from '@betterdl/runtime';
 import { defaultMetrics } from './learning-curves';
 import { metricNames, normalizeRuns, type RunsInput } from './runs';
 
@@ -52,17 +52,14 @@ function bucketMeans(ys: number[], width: number, epochs: number): Array<number 
  * console.log(asciiCurves(history));
  */
 export function asciiCurves(runs: RunsInput, opts: AsciiCurvesOptions = {}): string {
+  checkOptions('asciiCurves', opts, ['metrics', 'width', 'height', 'color']);
   const normalized = normalizeRuns(runs, 'asciiCurves');
-  const width = opts.width ?? 60;
-  const height = opts.height ?? 10;
-  check(Number.isInteger(width) && width >= 10, `asciiCurves: width must be an integer >= 10, got ${width}.`);
-  check(
-    Number.isInteger(height) && height >= 3,
-    `asciiCurves: height must be an integer >= 3, got ${height}.`,
-  );
-  check(
+  const width = checkInteger('asciiCurves', 'width', opts.width ?? 60, { min: 10 });
+  const height = checkInteger('asciiCurves', 'height', opts.height ?? 10, { min: 3 });
+  checkArgument(
     normalized.length <= TRAIN_GLYPHS.length,
-    `asciiCurves: at most ${TRAIN_GLYPHS.length} runs fit in one terminal chart, got ${normalized.length}. Plot fewer runs.`,
+    'asciiCurves',
+    `at most ${TRAIN_GLYPHS.length} runs fit in one terminal chart, got ${normalized.length}. Plot fewer runs.`,
   );
   const available = metricNames(normalized);
   const metrics = opts.metrics ?? defaultMetrics(normalized);

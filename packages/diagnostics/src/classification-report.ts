@@ -1,4 +1,4 @@
-import { check } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { type ClassLabels, readPair } from './class-indices';
 
 /** Precision, recall, F1 and support of one class (or an average). */
@@ -44,10 +44,12 @@ export function classificationReport(
   yPred: ClassLabels,
   opts: ClassificationReportOptions = {},
 ): ClassificationReport {
+  checkOptions('classificationReport', opts, ['labels', 'digits']);
   const digits = opts.digits ?? 2;
-  check(
+  checkArgument(
     Number.isInteger(digits) && digits >= 0 && digits <= 10,
-    `classificationReport: digits must be an integer in [0, 10], got ${digits}.`,
+    'classificationReport',
+    `digits must be an integer in [0, 10], got ${digits}.`,
   );
   const { t, p, numClasses } = readPair(yTrue, yPred, 'classificationReport', opts.labels);
   const tp = new Array<number>(numClasses).fill(0);

@@ -1,4 +1,4 @@
-import { check } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { type ClassLabels, readPair } from './class-indices';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
 
@@ -29,9 +29,11 @@ export function confusionMatrix(
   yPred: ClassLabels,
   opts: ConfusionMatrixOptions = {},
 ): ConfusionMatrix {
-  check(
+  checkOptions('confusionMatrix', opts, ['labels']);
+  checkArgument(
     opts.labels === undefined || (Array.isArray(opts.labels) && opts.labels.length > 0),
-    'confusionMatrix: labels must be a non-empty array of class names.',
+    'confusionMatrix',
+    'labels must be a non-empty array of class names.',
   );
   const { t, p, numClasses } = readPair(yTrue, yPred, 'confusionMatrix', opts.labels);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
@@ -60,9 +62,11 @@ export function plotConfusionMatrix(
   cm: ConfusionMatrix,
   opts: PlotConfusionMatrixOptions = {},
 ): VegaLiteSpec {
-  check(
+  checkOptions('plotConfusionMatrix', opts, ['normalize', 'title', 'size']);
+  checkArgument(
     Array.isArray(cm?.matrix) && Array.isArray(cm.labels),
-    'plotConfusionMatrix: pass the result of confusionMatrix().',
+    'plotConfusionMatrix',
+    'pass the result of confusionMatrix().',
   );
   const values = cm.matrix.flatMap((row, ti) => {
     const rowSum = row.reduce((a, b) => a + b, 0) || 1;

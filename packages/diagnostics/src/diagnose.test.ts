@@ -1,4 +1,4 @@
-import { isBetterDLError } from '@betterdl/runtime';
+import { isBetterDLError, resolveMetricDirection } from '@betterdl/runtime';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from './diagnose';
 
@@ -117,5 +117,41 @@ describe('diagnose on synthetic curves', () => {
     expect((err as Error).message).toMatch(/no "auc".*Available: loss/);
     expect(() => diagnose({ a: { loss: [1] }, b: { loss: [2] } } as never)).toThrow(/once per run/);
     expect(() => diagnose(42 as never)).toThrow(/cannot read the runs/);
+  });
+
+  it('val_ one shorter than the train curve is an error, not a silent train-only verdict', () => {
+    const loss = curve(50, decay(0.1, 1, 10));
+    let err: unknown;
+    try {
+      diagnose({ loss, val_loss: loss.slice(1) });
+    } catch (e) {
+      err = e;
+    }
+    expect(isBetterDLError(err)).toBe(true);
+    expect((err as { code: string }).code).toBe('SHAPE_MISMATCH');
+    expect((err as Error).message).toMatch(/49 val_loss values but 50 loss values/);
+  });
+
+  it('reads metric direction with the same rule as the callbacks (prc goes up; unknown names need mode)', () => {
+    const up = curve(60, (i) => 1 - decay(0.2, 0.8, 10)(i));
+    const d = diagnose({ prc: up, val_prc: up }, { monitor: 'val_prc' });
+    expect(d.evidence.mode).toBe('max');
+    expect(resolveMetricDirection('earlyStopping', 'val_prc')).toBe('max');
+    expect(() => diagnose({ score: up }, { monitor: 'score' })).toThrow(
+      /diagnose: cannot tell whether a higher or a lower 'score' is better\. Pass mode: 'min' or mode: 'max'\./,
+    );
+    expect(diagnose({ score: up }, { monitor: 'score', mode: 'max' }).evidence.mode).toBe('max');
+  });
+
+  it('rejects unknown options and bad thresholds', () => {
+    expect(() => diagnose({ loss: [1, 0.5] }, { monitr: 'loss' } as never)).toThrow(
+      /diagnose: unknown option 'monitr' in options\. Did you mean monitor\?/,
+    );
+    expect(() => diagnose({ loss: [1, 0.5] }, { thresholds: { min_epochs: 2 } } as never)).toThrow(
+      /unknown option 'min_epochs' in thresholds\. Did you mean minEpochs\?/,
+    );
+    expect(() => diagnose({ loss: [1, 0.5] }, { thresholds: { noise: Number.NaN } })).toThrow(
+      /thresholds\.noise must be a finite number >= 0, got NaN/,
+    );
   });
 });

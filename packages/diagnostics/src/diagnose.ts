@@ -1,4 +1,15 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkArgument,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkString,
+  optionNames,
+  pickMetric,
+  resolveMetricDirection,
+  splitMetricName,
+} from '@betterdl/runtime';
 import { mean, roughness, slope, smooth } from './curve-stats';
 import { type HistoryLike, normalizeRuns } from './runs';
 
@@ -50,7 +61,11 @@ export const DEFAULT_THRESHOLDS: Readonly<DiagnoseThresholds> = Object.freeze({
 export interface DiagnoseOptions {
   /** The metric to judge (`loss`, `val_loss`, `acc`, ...; `val_` is stripped). Defaults to `'loss'`. */
   monitor?: string;
-  /** Whether smaller or larger is better; `'auto'` reads it from the name. Defaults to `'auto'`. */
+  /**
+   * Whether smaller or larger is better; `'auto'` reads it from the name with the rule callbacks use
+   * (`@betterdl/runtime`'s `resolveMetricDirection`: `prc`, `auc`, accuracy-like names go up; a name that says
+   * neither is an error asking for `mode`). Defaults to `'auto'`.
+   */
   mode?: 'min' | 'max' | 'auto';
   /** Override decision thresholds. Defaults to {@link DEFAULT_THRESHOLDS}. */
   thresholds?: Partial<DiagnoseThresholds>;
@@ -140,11 +155,16 @@ export const SUGGESTIONS: Readonly<Record<Verdict, readonly string[]>> = Object.
   ],
 });
 
-const MAX_NAMES = /(^|_)(acc|accuracy|auc|precision|recall|f1|top_?k|iou|r2|cosine)/i;
+const DIAGNOSE_OPTIONS = optionNames<DiagnoseOptions>({ monitor: true, mode: true, thresholds: true });
 
-function pick(history: Record<string, number[]>, name: string): number[] | undefined {
-  const alias: Record<string, string> = { accuracy: 'acc', acc: 'accuracy' };
-  return history[name] ?? (alias[name] ? history[alias[name] as string] : undefined);
+function checkThresholds(given: Partial<DiagnoseThresholds> | undefined): DiagnoseThresholds {
+  checkOptions('diagnose', given, Object.keys(DEFAULT_THRESHOLDS), 'thresholds');
+  const t: DiagnoseThresholds = { ...DEFAULT_THRESHOLDS, ...given };
+  for (const [k, v] of Object.entries(t)) {
+    if (k === 'minEpochs') checkInteger('diagnose', 'thresholds.minEpochs', v, { min: 1 });
+    else checkFinite('diagnose', `thresholds.${k}`, v, { min: 0 });
+  }
+  return t;
 }
 
 /**
@@ -154,32 +174,39 @@ function pick(history: Record<string, number[]>, name: string): number[] | undef
  */
 export function diagnose(history: HistoryLike, opts: DiagnoseOptions = {}): Diagnosis {
   const runs = normalizeRuns(history, 'diagnose');
-  check(
+  checkArgument(
     runs.length === 1,
-    `diagnose: pass one history, got ${runs.length} runs. Call diagnose once per run.`,
+    'diagnose',
+    `pass one history, got ${runs.length} runs. Call diagnose once per run.`,
   );
-  const t: DiagnoseThresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  checkOptions('diagnose', opts, DIAGNOSE_OPTIONS);
+  const t = checkThresholds(opts.thresholds);
   const h = (runs[0] as { history: Record<string, number[]> }).history;
-  const raw = opts.monitor ?? 'loss';
-  check(typeof raw === 'string' && raw !== '', 'diagnose: monitor must be a metric name such as "loss".');
-  const base = raw.startsWith('val_') ? raw.slice(4) : raw;
-  const train = pick(h, base);
+  const raw = checkString(
+    'diagnose',
+    'monitor',
+    opts.monitor ?? 'loss',
+    'Pass a metric name such as "loss".',
+  );
+  const base = splitMetricName(raw).base;
+  const train = pickMetric(h, base);
   if (!train) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `diagnose: the history has no "${base}". Available: ${Object.keys(h).join(', ')}. Set { monitor }.`,
     );
   }
-  const valRaw =
-    pick(h, `val_${base}`) ??
-    (base === 'acc' || base === 'accuracy' ? (pick(h, 'val_accuracy') ?? h.val_acc) : undefined);
-  const modeOpt = opts.mode ?? 'auto';
-  check(
-    ['min', 'max', 'auto'].includes(modeOpt),
-    `diagnose: mode must be 'min', 'max' or 'auto', got ${modeOpt}.`,
-  );
-  const mode = modeOpt === 'auto' ? (MAX_NAMES.test(base) ? 'max' : 'min') : modeOpt;
-  const val = valRaw && valRaw.length === train.length ? valRaw : undefined;
+  const mode = resolveMetricDirection('diagnose', base, opts.mode ?? 'auto');
+  const valName = `val_${base}`;
+  const val = pickMetric(h, valName);
+  if (val && val.length !== train.length) {
+    throw new BetterDLError(
+      'SHAPE_MISMATCH',
+      `diagnose: the history has ${val.length} ${valName} values but ${train.length} ${base} values; each needs ` +
+        'one per epoch. Pass the complete history of one fit (validation every epoch), or drop the validation key ' +
+        'to judge the training curve alone.',
+    );
+  }
   return judge(train, val, base, mode, t);
 }
 

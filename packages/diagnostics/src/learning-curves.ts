@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkInteger, checkOptions, optionNames } from '@betterdl/runtime';
 import { downsampleIndices } from './downsample';
 import { metricNames, type NamedRun, normalizeRuns, type RunsInput } from './runs';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
@@ -58,13 +58,18 @@ export function defaultMetrics(runs: NamedRun[]): string[] {
   return names.slice(0, 2);
 }
 
-function positiveInt(v: number | undefined, name: string, dflt: number, min = 1): number {
+const LEARNING_CURVES_OPTIONS = optionNames<LearningCurvesOptions>({
+  metrics: true,
+  title: true,
+  width: true,
+  height: true,
+  maxPoints: true,
+  logLoss: true,
+});
+
+function intOption(v: number | undefined, name: string, dflt: number, min: number): number {
   if (v === undefined) return dflt;
-  check(
-    Number.isInteger(v) && v >= min,
-    `learningCurves: ${name} must be an integer >= ${min}, got ${v}. Omit it for the default ${dflt}.`,
-  );
-  return v;
+  return checkInteger('learningCurves', name, v, { min }, `Omit it for the default ${dflt}.`);
 }
 
 /**
@@ -77,13 +82,18 @@ function positiveInt(v: number | undefined, name: string, dflt: number, min = 1)
  * const spec = learningCurves({ 'no reg': history, l2: historyL2 });
  */
 export function learningCurves(runs: RunsInput, opts: LearningCurvesOptions = {}): VegaLiteSpec {
+  checkOptions('learningCurves', opts, LEARNING_CURVES_OPTIONS);
   const normalized = normalizeRuns(runs, 'learningCurves');
-  const width = positiveInt(opts.width, 'width', 320, 50);
-  const height = positiveInt(opts.height, 'height', 220, 50);
-  const maxPoints = positiveInt(opts.maxPoints, 'maxPoints', 500, 3);
+  const width = intOption(opts.width, 'width', 320, 50);
+  const height = intOption(opts.height, 'height', 220, 50);
+  const maxPoints = intOption(opts.maxPoints, 'maxPoints', 500, 3);
   const available = metricNames(normalized);
   const metrics = opts.metrics ?? defaultMetrics(normalized);
-  check(metrics.length > 0, 'learningCurves: metrics is empty. Name at least one metric, e.g. ["loss"].');
+  checkArgument(
+    metrics.length > 0,
+    'learningCurves',
+    'metrics is empty. Name at least one metric, e.g. ["loss"].',
+  );
   for (const m of metrics) {
     if (!available.includes(m)) {
       throw new BetterDLError(

@@ -1,4 +1,4 @@
-import { check } from '@betterdl/runtime';
+import { checkArgument, checkOptions } from '@betterdl/runtime';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
 import type { WeightHistogramRecord } from './weight-histograms';
 
@@ -22,20 +22,23 @@ export function plotWeightHistograms(
   records: readonly WeightHistogramRecord[] | { records: readonly WeightHistogramRecord[] },
   opts: PlotWeightHistogramsOptions = {},
 ): VegaLiteSpec {
+  checkOptions('plotWeightHistograms', opts, ['weights', 'epochs', 'columns', 'title']);
   const all = Array.isArray(records)
     ? records
     : (records as { records: readonly WeightHistogramRecord[] }).records;
-  check(
+  checkArgument(
     Array.isArray(all) && all.length > 0,
-    'plotWeightHistograms: no records. Pass weightHistograms(...).records after a fit() that used the callback.',
+    'plotWeightHistograms',
+    'no records. Pass weightHistograms(...).records after a fit() that used the callback.',
   );
   const names = [...new Set(all.map((r) => r.weight))];
   const kernels = names.filter((n) => /kernel/i.test(n));
   const weights = opts.weights ?? (kernels.length ? kernels : names);
   for (const w of weights) {
-    check(
+    checkArgument(
       names.includes(w),
-      `plotWeightHistograms: no records for weight "${w}". Recorded: ${names.join(', ')}.`,
+      'plotWeightHistograms',
+      `no records for weight "${w}". Recorded: ${names.join(', ')}.`,
     );
   }
   const values = all
@@ -48,7 +51,7 @@ export function plotWeightHistograms(
         count,
       })),
     );
-  check(values.length > 0, 'plotWeightHistograms: no records match the epochs asked for.');
+  checkArgument(values.length > 0, 'plotWeightHistograms', 'no records match the epochs asked for.');
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: opts.title ?? 'Weight distributions over training',

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
 import type { VegaLiteSpec } from './spec';
 
 /** Options of {@link render}. */
@@ -31,9 +31,11 @@ export async function render(
   element: ElementLike | string,
   opts: RenderOptions = {},
 ): Promise<RenderedFigure> {
-  check(
+  checkOptions('render', opts, ['actions', 'renderer']);
+  checkArgument(
     typeof spec === 'object' && spec !== null && typeof spec.$schema === 'string',
-    'render: spec must be a Vega-Lite spec object, e.g. the result of learningCurves().',
+    'render',
+    'spec must be a Vega-Lite spec object, e.g. the result of learningCurves().',
   );
   const doc = (globalThis as { document?: { querySelector(s: string): ElementLike | null } }).document;
   if (!doc) {

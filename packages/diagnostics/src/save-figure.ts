@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
 import type { VegaLiteSpec } from './spec';
 import { type PngOptions, svgToPng } from './to-png';
@@ -23,6 +23,7 @@ export async function saveFigure(
   pathWithoutExt: string,
   opts: SaveFigureOptions = {},
 ): Promise<{ svg?: string; png?: string }> {
+  checkOptions('saveFigure', opts, ['formats', 'scale', 'fontFiles']);
   const formats = opts.formats ?? ['svg', 'png'];
   if (!Array.isArray(formats) || formats.length === 0 || formats.some((f) => f !== 'svg' && f !== 'png')) {
     throw new BetterDLError(

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkInteger, checkOptions } from '@betterdl/runtime';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** One row of {@link summaryRows}. */
@@ -57,13 +57,8 @@ const thousands = (n: number) => n.toLocaleString('en-US');
  */
 export function summary(model: tfl.LayersModel, opts: SummaryOptions = {}): string {
   const rows = summaryRows(model);
-  const width = opts.lineLength ?? 65;
-  if (!Number.isInteger(width) || width < 40) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `summary: lineLength must be an integer >= 40, got ${width}.`,
-    );
-  }
+  checkOptions('summary', opts, ['lineLength']);
+  const width = checkInteger('summary', 'lineLength', opts.lineLength ?? 65, { min: 40 });
   const c1 = Math.floor(width * 0.45);
   const c2 = Math.floor(width * 0.35);
   const cell = (text: string, w: number) => (text.length >= w ? `${text.slice(0, w - 2)}… ` : text.padEnd(w));

@@ -236,7 +236,10 @@ describe('tensorBoard', () => {
     expect(() => tensorBoard('')).toThrow(/logdir must be a directory path/);
     expect(() => tensorBoard('x', { histogramFreq: -1 })).toThrow(/histogramFreq must be an integer >= 0/);
     expect(() => tensorBoard('x', { updateFreq: 'batch' as 'epoch' })).toThrow(
-      /updateFreq must be 'epoch' or a positive number/,
+      /updateFreq must be an integer >= 1, got 'batch'\. Pass 'epoch' or a number of batches\./,
+    );
+    expect(() => tensorBoard('x', { histogram_freq: 1 } as never)).toThrow(
+      /tensorBoard: unknown option 'histogram_freq' in options\. Did you mean histogramFreq\?/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkInteger, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfRecord } from './crc32c';
@@ -86,26 +86,26 @@ export class TensorBoard extends tfl.Callback {
 
   constructor(logdir: string, args: TensorBoardArgs = {}) {
     super();
-    check(
+    checkArgument(
       typeof logdir === 'string' && logdir !== '',
-      'tensorBoard: logdir must be a directory path such as "logs/run1".',
+      'tensorBoard',
+      'logdir must be a directory path such as "logs/run1".',
     );
+    checkOptions('tensorBoard', args, ['histogramFreq', 'updateFreq', 'bins']);
     this.logdir = logdir;
-    this.histogramFreq = args.histogramFreq ?? 0;
-    this.updateFreq = args.updateFreq ?? 'epoch';
-    this.bins = args.bins ?? 30;
-    check(
-      Number.isInteger(this.histogramFreq) && this.histogramFreq >= 0,
-      `tensorBoard: histogramFreq must be an integer >= 0 (0 disables histograms), got ${args.histogramFreq}.`,
+    this.histogramFreq = checkInteger(
+      'tensorBoard',
+      'histogramFreq',
+      args.histogramFreq ?? 0,
+      { min: 0 },
+      '(0 disables histograms.)',
     );
-    check(
-      this.updateFreq === 'epoch' || (Number.isInteger(this.updateFreq) && this.updateFreq >= 1),
-      `tensorBoard: updateFreq must be 'epoch' or a positive number of batches, got ${String(args.updateFreq)}.`,
-    );
-    check(
-      Number.isInteger(this.bins) && this.bins >= 1,
-      `tensorBoard: bins must be a positive integer, got ${args.bins}.`,
-    );
+    const freq = args.updateFreq ?? 'epoch';
+    this.updateFreq =
+      freq === 'epoch'
+        ? freq
+        : checkInteger('tensorBoard', 'updateFreq', freq, { min: 1 }, "Pass 'epoch' or a number of batches.");
+    this.bins = checkInteger('tensorBoard', 'bins', args.bins ?? 30, { min: 1 });
   }
 
   /** The event files written so far: `{ train, validation }` paths. */

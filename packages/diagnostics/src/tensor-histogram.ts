@@ -1,4 +1,4 @@
-import { check } from '@betterdl/runtime';
+import { checkArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The distribution of a tensor's values: summary statistics and equal-width bucket counts. */
@@ -24,11 +24,12 @@ export interface Histogram {
  * tfjs ops: only `bins + 4` numbers are downloaded, never the values themselves. Disposes what it makes.
  */
 export async function tensorHistogram(x: tf.Tensor, bins = 30): Promise<Histogram> {
-  check(
+  checkArgument(
     Number.isInteger(bins) && bins >= 1,
-    `tensorHistogram: bins must be a positive integer, got ${bins}.`,
+    'tensorHistogram',
+    `bins must be a positive integer, got ${bins}.`,
   );
-  check(x instanceof tf.Tensor && x.size > 0, 'tensorHistogram: x must be a non-empty tensor.');
+  checkArgument(x instanceof tf.Tensor && x.size > 0, 'tensorHistogram', 'x must be a non-empty tensor.');
   const packed = tf.tidy(() => {
     const flat = tf.cast(tf.reshape(x, [-1]), 'float32') as tf.Tensor1D;
     const lo = tf.min(flat);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkFinite, checkOptions } from '@betterdl/runtime';
 
 /** Options of {@link svgToPng}. */
 export interface PngOptions {
@@ -53,10 +53,8 @@ function findFonts(): { files: string[]; family: string | undefined } {
  * throws when the machine has none, because the PNG would silently lose every label.
  */
 export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
-  const scale = opts.scale ?? 2;
-  if (!(scale > 0 && scale <= 16)) {
-    throw new BetterDLError('INVALID_ARGUMENT', `svgToPng: scale must be in (0, 16], got ${scale}.`);
-  }
+  checkOptions('svgToPng', opts, ['scale', 'fontFiles']);
+  const scale = checkFinite('svgToPng', 'scale', opts.scale ?? 2, { gt: 0, max: 16 });
   const fonts = findFonts();
   const extra = opts.fontFiles ?? [];
   if (fonts.files.length === 0 && extra.length === 0) {

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument } from '@betterdl/runtime';
 import type { VegaLiteSpec } from './spec';
 
 /**
@@ -6,9 +6,10 @@ import type { VegaLiteSpec } from './spec';
  * and in browsers; vega and vega-lite are loaded on first use.
  */
 export async function toSvg(spec: VegaLiteSpec): Promise<string> {
-  check(
+  checkArgument(
     typeof spec === 'object' && spec !== null && typeof spec.$schema === 'string',
-    'toSvg: spec must be a Vega-Lite spec object with a $schema, e.g. the result of learningCurves().',
+    'toSvg',
+    'spec must be a Vega-Lite spec object with a $schema, e.g. the result of learningCurves().',
   );
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   let view: InstanceType<typeof vega.View> | undefined;

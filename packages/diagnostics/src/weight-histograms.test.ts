@@ -104,8 +104,13 @@ describe('weightHistograms', () => {
   });
 
   it('validates its arguments at construction and layer names at the start of training', async () => {
-    expect(() => weightHistograms({ freq: 0 })).toThrow(/freq must be a positive integer/);
-    expect(() => weightHistograms({ bins: 1.5 })).toThrow(/bins must be a positive integer/);
+    expect(() => weightHistograms({ freq: 0 })).toThrow(
+      /weightHistograms: freq must be an integer >= 1, got 0/,
+    );
+    expect(() => weightHistograms({ bins: 1.5 })).toThrow(/bins must be an integer >= 1, got 1\.5/);
+    expect(() => weightHistograms({ record_initial: false } as never)).toThrow(
+      /Did you mean recordInitial\?/,
+    );
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [1], name: 'd' })] });
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const x = tf.zeros([2, 1]);

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkBoolean, checkInteger, checkOptions } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Histogram, tensorHistogram } from './tensor-histogram';
 
@@ -43,27 +43,22 @@ export class WeightHistograms extends tfl.Callback {
 
   constructor(args: WeightHistogramsArgs = {}) {
     super();
-    this.freq = args.freq ?? 1;
-    this.bins = args.bins ?? 30;
-    check(
-      Number.isInteger(this.freq) && this.freq >= 1,
-      `weightHistograms: freq must be a positive integer, got ${args.freq}.`,
-    );
-    check(
-      Number.isInteger(this.bins) && this.bins >= 1,
-      `weightHistograms: bins must be a positive integer, got ${args.bins}.`,
-    );
-    check(
+    checkOptions('weightHistograms', args, ['freq', 'layers', 'bins', 'recordInitial', 'onRecord']);
+    this.freq = checkInteger('weightHistograms', 'freq', args.freq ?? 1, { min: 1 });
+    this.bins = checkInteger('weightHistograms', 'bins', args.bins ?? 30, { min: 1 });
+    checkArgument(
       args.layers === undefined ||
         (Array.isArray(args.layers) && args.layers.every((l) => typeof l === 'string')),
-      'weightHistograms: layers must be an array of layer names.',
+      'weightHistograms',
+      'layers must be an array of layer names.',
     );
-    check(
+    checkArgument(
       args.onRecord === undefined || typeof args.onRecord === 'function',
-      'weightHistograms: onRecord must be a function.',
+      'weightHistograms',
+      'onRecord must be a function.',
     );
     this.layerNames = args.layers;
-    this.recordInitial = args.recordInitial ?? true;
+    this.recordInitial = checkBoolean('weightHistograms', 'recordInitial', args.recordInitial ?? true);
     this.onRecord = args.onRecord;
   }
 

@@ -1,4 +1,4 @@
-import { BetterDLError, check } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
 import { type DiagnoseOptions, diagnose } from './diagnose';
 import { type LearningCurvesOptions, learningCurves } from './learning-curves';
@@ -71,18 +71,22 @@ footer{margin-top:3em;color:#888;font-size:.85em}`;
  * disk, in a mail attachment, or in CI artefacts. Returns the path written.
  */
 export async function writeReport(path: string, opts: ReportOptions): Promise<string> {
-  check(
+  checkOptions('writeReport', opts, ['title', 'runs', 'sections', 'curves', 'diagnose']);
+  checkArgument(
     typeof path === 'string' && path !== '',
-    'writeReport: path must be a file path such as "report.html".',
+    'writeReport',
+    'path must be a file path such as "report.html".',
   );
-  check(
+  checkArgument(
     typeof opts?.title === 'string' && opts.title !== '',
-    'writeReport: give the report a title: writeReport(path, { title: "...", runs }).',
+    'writeReport',
+    'give the report a title: writeReport(path, { title: "...", runs }).',
   );
   const sections = opts.sections ?? [];
-  check(
+  checkArgument(
     Array.isArray(sections),
-    'writeReport: sections must be an array of { title, text?, pre?, spec?, svg?, table?, html? }.',
+    'writeReport',
+    'sections must be an array of { title, text?, pre?, spec?, svg?, table?, html? }.',
   );
   const parts: string[] = [`<h1>${esc(opts.title)}</h1>`];
   if (opts.runs !== undefined) {

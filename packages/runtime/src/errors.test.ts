@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BetterDLError, check, isBetterDLError } from './errors';
+import { BETTERDL_ERROR_CODES, BetterDLError, isBetterDLError, wrapError } from './errors';
 
 describe('BetterDLError', () => {
   it('has a literal name, a stable code and a cause', () => {
@@ -18,8 +18,19 @@ describe('BetterDLError', () => {
     expect(isBetterDLError(null)).toBe(false);
   });
 
-  it('check throws INVALID_ARGUMENT with the message', () => {
-    expect(() => check(false, 'factor must be < 1')).toThrow(/factor must be < 1/);
-    expect(() => check(true, 'never')).not.toThrow();
+  it('wrapError keeps a BetterDLError and wraps anything else with its cause', () => {
+    const own = new BetterDLError('IO_ERROR', 'x');
+    expect(wrapError(own, 'INVALID_DATA', 'y')).toBe(own);
+    const range = new RangeError('Invalid typed array length: 1e12');
+    const w = wrapError(range, 'INVALID_ARGUMENT', 'makeCircles: too many samples');
+    expect(isBetterDLError(w)).toBe(true);
+    expect(w.code).toBe('INVALID_ARGUMENT');
+    expect(w.cause).toBe(range);
+    expect(w.message).toMatch(/makeCircles: too many samples \(Invalid typed array length/);
+  });
+
+  it('lists each code once', () => {
+    expect(new Set(BETTERDL_ERROR_CODES).size).toBe(BETTERDL_ERROR_CODES.length);
+    expect(BETTERDL_ERROR_CODES).toContain('SHAPE_MISMATCH');
   });
 });

@@ -1,16 +1,41 @@
 const MARKER = Symbol.for('betterdl.error');
 
-/** Stable error codes used across every `@betterdl/*` package. */
+/**
+ * The closed set of error codes of every `@betterdl/*` package. One rule decides which code a failure gets
+ * (the runtime README has the table):
+ * - `INVALID_ARGUMENT`: an argument or option the caller wrote is wrong: its type, range, an unknown
+ *   option name, an unknown name (metric, layer, backend), or a combination of options that cannot work.
+ * - `SHAPE_MISMATCH`: tensors or arrays passed together disagree in shape, rank or length (x and y with
+ *   different sample counts, a scaler fitted on 3 features given 4).
+ * - `INVALID_DATA`: the contents of data are wrong: a cell, label, pixel, file or serialised state that
+ *   cannot be read as what it claims to be (the message names the row, column, field or byte).
+ * - `IO_ERROR`: reading or writing a file, directory or URL failed (missing file, permission, network).
+ * - `UNSUPPORTED`: a valid request this backend, platform or version cannot carry out.
+ * - `BACKEND_UNAVAILABLE`: a tfjs backend cannot be loaded or none is registered.
+ * - `DUPLICATE_TFJS`: two copies of tfjs-core are loaded in one process.
+ * - `TENSOR_LEAK`: tensors were left behind ({@link assertNoLeaks}).
+ */
 export type BetterDLErrorCode =
   | 'INVALID_ARGUMENT'
-  | 'BACKEND_UNAVAILABLE'
-  | 'DUPLICATE_TFJS'
-  | 'TENSOR_LEAK'
   | 'SHAPE_MISMATCH'
   | 'INVALID_DATA'
   | 'IO_ERROR'
   | 'UNSUPPORTED'
-  | (string & {});
+  | 'BACKEND_UNAVAILABLE'
+  | 'DUPLICATE_TFJS'
+  | 'TENSOR_LEAK';
+
+/** Every {@link BetterDLErrorCode}, for code that must handle each one. */
+export const BETTERDL_ERROR_CODES: readonly BetterDLErrorCode[] = Object.freeze([
+  'INVALID_ARGUMENT',
+  'SHAPE_MISMATCH',
+  'INVALID_DATA',
+  'IO_ERROR',
+  'UNSUPPORTED',
+  'BACKEND_UNAVAILABLE',
+  'DUPLICATE_TFJS',
+  'TENSOR_LEAK',
+]);
 
 /** Options of {@link BetterDLError}. */
 export interface BetterDLErrorOptions {
@@ -41,11 +66,13 @@ export function isBetterDLError(err: unknown): err is BetterDLError {
   return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[MARKER] === true;
 }
 
-/** Throws an `INVALID_ARGUMENT` {@link BetterDLError} with `message` unless `condition` holds. */
-export function check(
-  condition: unknown,
-  message: string,
-  code: BetterDLErrorCode = 'INVALID_ARGUMENT',
-): asserts condition {
-  if (!condition) throw new BetterDLError(code, message);
+/**
+ * Returns `err` if it is a {@link BetterDLError}; otherwise wraps it (a tfjs `Error`, a `RangeError`, ...) in
+ * one with `code`, `message` and the original as `cause`. Public functions use it so that every error they
+ * throw is a `BetterDLError`.
+ */
+export function wrapError(err: unknown, code: BetterDLErrorCode, message: string): BetterDLError {
+  if (isBetterDLError(err)) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new BetterDLError(code, `${message} (${why})`, { cause: err });
 }

@@ -4,7 +4,7 @@ export { detectCudaDevice } from './cuda';
 export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';
 export { checkSingleTfjs } from './duplicate-tfjs';
 export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';
-export { BetterDLError, check, isBetterDLError } from './errors';
+export { BETTERDL_ERROR_CODES, BetterDLError, isBetterDLError, wrapError } from './errors';
 export type { BackendChoice, RuntimeInfo, RuntimeOptions, SkippedBackend } from './init-runtime';
 export { initRuntime } from './init-runtime';
 export type { KernelFix } from './kernels/kernel-fixes';
@@ -16,6 +16,14 @@ export {
 } from './kernels/kernel-fixes';
 export type { TensorLeakReport } from './memory';
 export { assertNoLeaks, trackTensors } from './memory';
+export type { MetricDirection, MetricMode } from './metric-names';
+export {
+  metricDirectionOf,
+  metricLogKeys,
+  pickMetric,
+  resolveMetricDirection,
+  splitMetricName,
+} from './metric-names';
 export { isNode } from './platform';
 export type { PyTemplateField, PyTemplatePart, PyValue } from './py-format';
 export {
@@ -28,3 +36,19 @@ export {
 } from './py-format';
 export type { RandomSource } from './seed';
 export { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';
+export type { NumberRange } from './validate';
+export {
+  checkArgument,
+  checkBoolean,
+  checkFinite,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkString,
+  closestName,
+  describeValue,
+  invalidArgument,
+  invalidData,
+  optionNames,
+  snakeToCamel,
+} from './validate';

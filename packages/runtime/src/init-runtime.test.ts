@@ -53,7 +53,10 @@ describe('initRuntime', () => {
       /unknown backend 'gpu-please'.*auto, tensorflow, wasm, cpu/,
     );
     await expect(initRuntime({ threads: 0, verbose: false })).rejects.toThrow(
-      /threads must be a positive integer/,
+      /initRuntime: threads must be an integer >= 1, got 0\./,
+    );
+    await expect(initRuntime({ kernel_fixes: false } as never)).rejects.toThrow(
+      /initRuntime: unknown option 'kernel_fixes'.*did you mean kernelFixes\?/i,
     );
   });
 

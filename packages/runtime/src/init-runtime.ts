@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
 import { detectCudaDevice } from './cuda';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
-import { BetterDLError, check } from './errors';
+import { BetterDLError } from './errors';
 import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } from './kernels/kernel-fixes';
 import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { setSeed } from './seed';
+import { checkArgument, checkBoolean, checkInteger, checkOptions, optionNames } from './validate';
 
 /** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | (string & {});
@@ -228,21 +229,23 @@ function candidatesFor(choice: string): Candidate[] {
  * const info = await initRuntime({ seed: 42 });
  * console.log(info.backend, info.skipped);
  */
+const RUNTIME_OPTIONS = optionNames<RuntimeOptions>({
+  backend: true,
+  seed: true,
+  verbose: true,
+  threads: true,
+  wasmPaths: true,
+  kernelFixes: true,
+  strictSingleTfjs: true,
+});
+
 export async function initRuntime(options: RuntimeOptions = {}): Promise<RuntimeInfo> {
+  checkOptions('initRuntime', options, RUNTIME_OPTIONS);
   const choice = (options.backend ?? env('BETTERDL_BACKEND') ?? 'auto').trim();
-  check(choice.length > 0, `initRuntime: backend is empty. Use one of ${CHOICES.join(', ')}.`);
-  if (options.threads !== undefined) {
-    check(
-      Number.isInteger(options.threads) && options.threads >= 1,
-      `initRuntime: threads must be a positive integer, got ${options.threads}.`,
-    );
-  }
-  if (options.kernelFixes !== undefined) {
-    check(
-      typeof options.kernelFixes === 'boolean',
-      `initRuntime: kernelFixes must be true or false, got ${String(options.kernelFixes)}.`,
-    );
-  }
+  checkArgument(choice.length > 0, 'initRuntime', `backend is empty. Use one of ${CHOICES.join(', ')}.`);
+  if (options.threads !== undefined) checkInteger('initRuntime', 'threads', options.threads, { min: 1 });
+  if (options.kernelFixes !== undefined) checkBoolean('initRuntime', 'kernelFixes', options.kernelFixes);
+  if (options.verbose !== undefined) checkBoolean('initRuntime', 'verbose', options.verbose);
   if (options.wasmPaths !== undefined) checkWasmPaths(options.wasmPaths);
   registerChainedOps();
   if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
@@ -292,9 +295,10 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
 
 function checkWasmPaths(paths: unknown): void {
   if (typeof paths === 'string') {
-    check(
+    checkArgument(
       paths.endsWith('/'),
-      `initRuntime: wasmPaths must be the directory URL that holds the .wasm files, ending in '/' ` +
+      'initRuntime',
+      `wasmPaths must be the directory URL that holds the .wasm files, ending in '/' ` +
         `(tfjs appends the file name to it), e.g. '/wasm/'; got '${paths}'.`,
     );
     return;
@@ -306,9 +310,10 @@ function checkWasmPaths(paths: unknown): void {
     map !== null &&
     Object.keys(map).every((k) => names.includes(k)) &&
     names.every((k) => typeof map[k] === 'string' && (map[k] as string).length > 0);
-  check(
+  checkArgument(
     ok,
-    `initRuntime: wasmPaths must be a directory URL ending in '/' or a map with a URL for each of ` +
+    'initRuntime',
+    `wasmPaths must be a directory URL ending in '/' or a map with a URL for each of ` +
       `${names.join(', ')}; got ${JSON.stringify(paths)}.`,
   );
 }

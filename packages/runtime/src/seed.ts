@@ -1,4 +1,4 @@
-import { check } from './errors';
+import { checkArgument } from './validate';
 
 /** A seeded source of uniform numbers in [0, 1), like `Math.random`, whose state can be saved and restored. */
 export interface RandomSource {
@@ -38,9 +38,12 @@ export function createRandom(seed: number): RandomSource {
   return Object.assign(next, {
     getState: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
     setState: (st: readonly number[]) => {
-      check(
-        st.length === 4 && st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff),
-        'RandomSource.setState: expected the four 32-bit words returned by getState().',
+      checkArgument(
+        Array.isArray(st) &&
+          st.length === 4 &&
+          st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff),
+        'RandomSource.setState',
+        'expected the four 32-bit words returned by getState().',
       );
       [a, b, c, d] = st.map((w) => w | 0) as [number, number, number, number];
     },
@@ -79,9 +82,10 @@ export function setSeed(seed: number | null): void {
     s.source = null;
     return;
   }
-  check(
+  checkArgument(
     Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
-    `setSeed: seed must be an integer in [0, 4294967295], got ${String(seed)}. Pass e.g. setSeed(42).`,
+    'setSeed',
+    `seed must be an integer in [0, 4294967295], got ${String(seed)}. Pass e.g. setSeed(42).`,
   );
   s.source = createRandom(seed);
   Math.random = s.source;

@@ -52,7 +52,10 @@ describe('attachHead', () => {
   it('validates its options', () => {
     const cnn = tinyCnn();
     // @ts-expect-error: runtime guard
-    expect(() => attachHead(cnn, {})).toThrow(/classes must be a positive integer/);
+    expect(() => attachHead(cnn, {})).toThrow(/attachHead: classes must be an integer >= 1, got undefined/);
+    expect(() => attachHead(cnn, { classes: 3, output_activation: 'sigmoid' } as never)).toThrow(
+      /attachHead: unknown option 'output_activation' in options\. Did you mean outputActivation\?/,
+    );
     expect(() => attachHead(cnn, { classes: 2, hidden: [0] })).toThrow(/hidden must be/);
     expect(() => attachHead(cnn, { classes: 2, dropout: 1 })).toThrow(/dropout must be in \[0, 1\)/);
     cnn.dispose();

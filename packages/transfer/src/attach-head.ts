@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkInteger, checkOptions, optionNames } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerSharingModel } from './compile-state';
 import type { Layer } from './select-layers';
@@ -28,9 +28,15 @@ export function headLayersOf(model: tfl.LayersModel): Layer[] | undefined {
   return heads.get(model);
 }
 
-function positiveInt(v: unknown): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
-}
+const ATTACH_HEAD_OPTIONS = optionNames<AttachHeadArgs>({
+  classes: true,
+  hidden: true,
+  dropout: true,
+  activation: true,
+  outputActivation: true,
+  namePrefix: true,
+  name: true,
+});
 
 /**
  * Puts a new, randomly initialised fully connected head on `base` (the "FCHeadNet" of the lesson): flatten
@@ -42,15 +48,12 @@ function positiveInt(v: unknown): boolean {
  * const model = attachHead(featureExtractor(pretrained), { classes: 5, hidden: 64, dropout: 0.3 });
  */
 export function attachHead(base: tfl.LayersModel, args: AttachHeadArgs): tfl.LayersModel {
-  if (!positiveInt(args?.classes)) {
-    throw new BetterDLError(
-      'INVALID_ARGUMENT',
-      `attachHead: classes must be a positive integer (the number of classes of the new task), got ${String(args?.classes)}.`,
-    );
-  }
+  checkArgument(args != null, 'attachHead', 'pass the options, e.g. attachHead(base, { classes: 5 }).');
+  checkOptions('attachHead', args, ATTACH_HEAD_OPTIONS);
+  checkInteger('attachHead', 'classes', args.classes, { min: 1 }, '(The number of classes of the new task.)');
   const hidden =
     args.hidden === undefined ? [256] : typeof args.hidden === 'number' ? [args.hidden] : args.hidden;
-  if (!Array.isArray(hidden) || !hidden.every(positiveInt)) {
+  if (!Array.isArray(hidden) || !hidden.every((h) => Number.isInteger(h) && h >= 1)) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `attachHead: hidden must be a positive integer or an array of them, got ${JSON.stringify(args.hidden)}.`,

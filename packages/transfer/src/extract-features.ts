@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -62,6 +62,7 @@ export async function extractFeatures(
   x: tf.Tensor | BatchSource,
   args: ExtractFeaturesArgs = {},
 ): Promise<tf.Tensor> {
+  checkOptions('extractFeatures', args, ['batchSize', 'disposeBatches', 'onBatch']);
   const batchSize = args.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new BetterDLError(

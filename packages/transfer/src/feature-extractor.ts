@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerSharingModel } from './compile-state';
 import type { Layer } from './select-layers';
@@ -109,6 +109,7 @@ function outputOf(model: tfl.LayersModel, layer: Layer): tfl.SymbolicTensor {
  * const mid = featureExtractor(base, { upTo: 'conv2', pooling: 'avg' });
  */
 export function featureExtractor(model: tfl.LayersModel, args: FeatureExtractorArgs = {}): tfl.LayersModel {
+  checkOptions('featureExtractor', args, ['upTo', 'pooling', 'name']);
   const pooling = args.pooling ?? 'none';
   if (!['none', 'flatten', 'avg', 'max'].includes(pooling)) {
     throw new BetterDLError(

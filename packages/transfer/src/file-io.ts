@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions } from '@betterdl/runtime';
 import { fileSystemHandler, isFileSource, readModelJson, readWeightShard } from '@betterdl/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -49,6 +49,8 @@ export async function savePretrained(
   destination: string,
   args: SavePretrainedArgs = {},
 ): Promise<tf.io.SaveResult> {
+  checkOptions('savePretrained', args, ['overwrite']);
+  if (args.overwrite !== undefined) checkBoolean('savePretrained', 'overwrite', args.overwrite);
   if (typeof destination !== 'string' || !isFileSource(destination)) {
     throw new BetterDLError(
       'INVALID_ARGUMENT',

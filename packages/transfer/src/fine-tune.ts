@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions, optionNames } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { headLayersOf } from './attach-head';
@@ -90,7 +90,21 @@ export interface FineTuneResult {
   trainedInPhase2: string[];
 }
 
+const FINE_TUNE_OPTIONS = optionNames<FineTuneArgs>({
+  warmup: true,
+  unfreeze: true,
+  head: true,
+  optimizer: true,
+  loss: true,
+  metrics: true,
+  callbacks: true,
+  batchSize: true,
+  shuffle: true,
+  verbose: true,
+});
+
 function phase(p: Partial<FineTunePhase> | undefined, defaults: FineTunePhase, name: string): FineTunePhase {
+  checkOptions('fineTune', p, ['epochs', 'lr', 'layers', 'callbacks'], name);
   const out = { ...defaults, ...p };
   if (!Number.isInteger(out.epochs) || out.epochs < 0) {
     throw new BetterDLError(
@@ -126,6 +140,7 @@ export async function fineTune(
   data: FineTuneData,
   args: FineTuneArgs = {},
 ): Promise<FineTuneResult> {
+  checkOptions('fineTune', args, FINE_TUNE_OPTIONS);
   const warm = phase(args.warmup, { epochs: 5, lr: 1e-3 }, 'warmup');
   const second = phase(args.unfreeze, { epochs: 5, lr: warm.lr / 10 }, 'unfreeze');
   const unfreezeWhich = args.unfreeze?.layers ?? 'all';

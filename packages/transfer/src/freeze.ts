@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { isCompiled, isTrainableStale, recompile, syncRegisteredModels } from './compile-state';
 import { isContainer, type Layer, type LayerSelector, leafLayers, selectLayers } from './select-layers';
@@ -55,6 +55,7 @@ function applyTrainable(
   options: FreezeOptions,
   caller: string,
 ): FreezeResult {
+  checkOptions(caller, options, ['ifCompiled']);
   const ifCompiled = options.ifCompiled ?? 'recompile';
   if (ifCompiled !== 'recompile' && ifCompiled !== 'throw') {
     throw new BetterDLError(

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
 
 /** Inputs of {@link recommendStrategy}. */
 export interface RecommendStrategyArgs {
@@ -24,6 +24,8 @@ export interface StrategyAdvice {
  * train from scratch.
  */
 export function recommendStrategy(args: RecommendStrategyArgs): StrategyAdvice {
+  checkArgument(args != null, 'recommendStrategy', "pass { samples, similarity: 'similar' | 'different' }.");
+  checkOptions('recommendStrategy', args, ['samples', 'similarity', 'largeAt']);
   const { samples, similarity, largeAt = 10_000 } = args;
   if (!Number.isInteger(samples) || samples < 1) {
     throw new BetterDLError(

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, checkOptions, optionNames } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { giveOptimizerToModel } from './compile-state';
@@ -73,6 +73,17 @@ function toOneHot(labels: tf.Tensor | ArrayLike<number>, n: number, k: number | 
   });
 }
 
+const SOFTMAX_REGRESSION_OPTIONS = optionNames<SoftmaxRegressionArgs>({
+  numClasses: true,
+  epochs: true,
+  lr: true,
+  l2: true,
+  batchSize: true,
+  standardize: true,
+  validationSplit: true,
+  callbacks: true,
+});
+
 /**
  * Trains multinomial logistic regression (one softmax Dense layer) on extracted features: the "simple
  * classifier" of the feature-extraction approach. Labels are class indices (tensor or array) or one-hot rows.
@@ -87,6 +98,7 @@ export async function softmaxRegression(
   labels: tf.Tensor | ArrayLike<number>,
   args: SoftmaxRegressionArgs = {},
 ): Promise<SoftmaxRegressionResult> {
+  checkOptions('softmaxRegression', args, SOFTMAX_REGRESSION_OPTIONS);
   const epochs = args.epochs ?? 100;
   const lr = args.lr ?? 0.01;
   const batchSize = args.batchSize ?? 64;

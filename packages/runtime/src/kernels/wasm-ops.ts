@@ -1,5 +1,6 @@
 import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BetterDLError } from '../errors';
 
 /** The few members of tfjs-backend-wasm's `BackendWasm` that the kernel fixes use. */
 export interface WasmBackendLike {
@@ -20,10 +21,17 @@ export function rememberOriginal(name: string): tf.KernelConfig | undefined {
   return config;
 }
 
+function missingKernel(name: string): BetterDLError {
+  return new BetterDLError(
+    'UNSUPPORTED',
+    `betterdl kernel fixes: the wasm backend has no '${name}' kernel. Use @tensorflow/tfjs-backend-wasm 4.22 (the version the fixes are built on) or initRuntime({ kernelFixes: false }).`,
+  );
+}
+
 /** Calls the stock wasm kernel `name` with a kernel's own arguments (no bookkeeping: nothing to free). */
 export function callStock(name: string, args: Parameters<tf.KernelFunc>[0]): TensorInfo {
   const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
-  if (!fn) throw new Error(`betterdl kernel fixes: the wasm backend has no '${name}' kernel`);
+  if (!fn) throw missingKernel(name);
   return fn(args) as TensorInfo;
 }
 
@@ -40,7 +48,7 @@ export class WasmOps {
   /** Calls the stock wasm kernel `name`; the result is freed by {@link WasmOps.dispose} unless kept. */
   run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
-    if (!fn) throw new Error(`betterdl kernel fixes: the wasm backend has no '${name}' kernel`);
+    if (!fn) throw missingKernel(name);
     const out = fn({ inputs, backend: this.backend, attrs }) as TensorInfo;
     this.temps.push(out);
     return out;

@@ -1,0 +1,59 @@
+import { isBetterDLError } from '@betterdl/runtime';
+import { describe, expect, it } from 'vitest';
+import {
+  earlyStopping,
+  learningRateScheduler,
+  lrFinder,
+  progressBar,
+  reduceLROnPlateau,
+  schedules,
+  stepScheduler,
+  terminateOnNaN,
+} from './index';
+import { backupAndRestore, csvLogger, modelCheckpoint } from './node';
+
+/** Every public factory taking an options object rejects unknown names, naming the camelCase option. */
+const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, string]> = [
+  ['earlyStopping', (o) => earlyStopping(o as never), 'restore_best_weights', 'restoreBestWeights'],
+  ['reduceLROnPlateau', (o) => reduceLROnPlateau(o as never), 'min_lr', 'minLr'],
+  [
+    'modelCheckpoint',
+    (o) => modelCheckpoint('file://./ckpt-{epoch}', o as never),
+    'save_best_only',
+    'saveBestOnly',
+  ],
+  [
+    'backupAndRestore',
+    (o) => backupAndRestore('./backup-options-test', o as never),
+    'delete_checkpoint',
+    'deleteCheckpoint',
+  ],
+  ['csvLogger', (o) => csvLogger('log.csv', o as never), 'seperator', 'separator'],
+  ['terminateOnNaN', (o) => terminateOnNaN(o as never), 'raise_error', 'raiseError'],
+  ['progressBar', (o) => progressBar(o as never), 'throttle_ms', 'throttleMs'],
+  ['learningRateScheduler', (o) => learningRateScheduler(() => 0.1, o as never), 'verbos', 'verbose'],
+  ['stepScheduler', (o) => stepScheduler(() => 0.1, o as never), 'Verbose', 'verbose'],
+  ['schedules.oneCycle', (o) => schedules.oneCycle(0.1, 100, o as never), 'pct_start', 'pctStart'],
+  ['schedules.cyclical', (o) => schedules.cyclical(0.01, 0.1, 10, o as never), 'gama', 'gamma'],
+];
+
+describe('unknown options', () => {
+  it.each(cases)('%s names the option meant', (fn, make, wrong, right) => {
+    let err: unknown;
+    try {
+      make({ [wrong]: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(isBetterDLError(err)).toBe(true);
+    expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
+    expect((err as Error).message).toContain(`${fn}: unknown option '${wrong}'`);
+    expect((err as Error).message).toContain(`Did you mean ${right}?`);
+  });
+
+  it('lrFinder rejects an unknown option before touching the model', async () => {
+    await expect(
+      lrFinder(null as never, null as never, null as never, { max_lr: 1 } as never),
+    ).rejects.toThrow(/lrFinder: unknown option 'max_lr'.*Did you mean maxLr\?/);
+  });
+});
