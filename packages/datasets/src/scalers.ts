@@ -54,8 +54,35 @@ function readMatrix(fn: string, x: ScalerInput): { values: Float64Array; n: numb
   return { values: Float64Array.from(flat), n, f };
 }
 
+/** numpy's pairwise summation (blocks of 8 partial sums up to 128 values, halves above). */
+function pairwise(a: ArrayLike<number>, start: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i] as number;
+    return res;
+  }
+  if (n <= 128) {
+    const r = Array.from({ length: 8 }, (_, j) => a[start + j] as number);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + (a[start + i + j] as number);
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) res += a[start + i] as number;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwise(a, start, n2) + pairwise(a, start + n2, n - n2);
+}
+
+/** `np.sum` of a contiguous float64 vector (numpy 2's pairwise order). */
+function npSum(a: ArrayLike<number>): number {
+  return pairwise(a, 0, a.length);
+}
+
 /**
- * Column statistics in float64 the way scikit-learn takes them: sums row by row, the mean as sum / n and the
+ * Column statistics in float64 the way scikit-learn takes them: sums row by row (a lone column pairwise, as
+ * numpy does), the mean as sum / n and the
  * variance by the corrected two-pass formula of its `_incremental_mean_and_var`.
  */
 function columnStats(fn: string, x: ScalerInput): ColumnStats {
@@ -82,13 +109,21 @@ function columnStats(fn: string, x: ScalerInput): ColumnStats {
       s.mean[j] = (s.mean[j] as number) + v;
     }
   }
-  for (let j = 0; j < f; j++) s.mean[j] = (s.mean[j] as number) / n;
   const correction = new Float64Array(f);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < f; j++) {
-      const d = (values[i * f + j] as number) - (s.mean[j] as number);
-      correction[j] = (correction[j] as number) + d;
-      s.variance[j] = (s.variance[j] as number) + d * d;
+  if (f === 1) {
+    // numpy sums a single column as a contiguous vector: pairwise, not row by row
+    s.mean[0] = npSum(values) / n;
+    const d = values.map((v) => v - (s.mean[0] as number));
+    correction[0] = npSum(d);
+    s.variance[0] = npSum(d.map((v) => v * v));
+  } else {
+    for (let j = 0; j < f; j++) s.mean[j] = (s.mean[j] as number) / n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < f; j++) {
+        const d = (values[i * f + j] as number) - (s.mean[j] as number);
+        correction[j] = (correction[j] as number) + d;
+        s.variance[j] = (s.variance[j] as number) + d * d;
+      }
     }
   }
   for (let j = 0; j < f; j++) {

@@ -74,7 +74,7 @@ export function toCategorical(labels: NestedLabels | tf.Tensor, numClasses?: num
     );
   }
   const outer = shape.length > 1 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
-  return tf.tidy(() =>
-    tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(Array.from(values), 'int32'), k), 'float32'), [...outer, k]),
-  );
+  const out = new Float32Array(values.length * k);
+  for (let i = 0; i < values.length; i++) out[i * k + (values[i] as number)] = 1;
+  return tf.tensor(out, [...outer, k], 'float32');
 }

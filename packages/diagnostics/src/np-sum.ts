@@ -1,7 +1,7 @@
 /**
  * numpy's float64 reductions, in numpy's summation order, so averages agree with scikit-learn to the last bit.
- * `np.add.reduce` keeps the first element as the accumulator and adds the pairwise sum of the rest
- * (blocks of 8 partial sums up to 128 values, halves above that).
+ * `np.add.reduce` of a contiguous vector sums pairwise: blocks of 8 partial sums up to 128 values, halves
+ * above that.
  */
 function pairwise(a: ArrayLike<number>, start: number, n: number): number {
   if (n < 8) {
@@ -26,8 +26,7 @@ function pairwise(a: ArrayLike<number>, start: number, n: number): number {
 
 /** `np.sum` of a 1-D float64 array. */
 export function npSum(a: ArrayLike<number>): number {
-  if (a.length === 0) return 0;
-  return (a[0] as number) + pairwise(a, 1, a.length - 1);
+  return pairwise(a, 0, a.length);
 }
 
 /** `np.nanmean`: the mean of the non-NaN values (NaN when there are none). */
