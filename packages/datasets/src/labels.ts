@@ -1,16 +1,22 @@
 import { BetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Class labels given as numbers, strings, or a tensor (`[n]`, `[n, 1]`, or one-hot `[n, k]`). */
-export type LabelsLike = ArrayLike<number | string> | tf.Tensor;
+/** Class labels given as numbers, strings, rows of numbers (`[n, k]`, e.g. one-hot), or a tensor (`[n]`, `[n, 1]`, or `[n, k]`). */
+export type LabelsLike = ArrayLike<number | string> | ReadonlyArray<ArrayLike<number>> | tf.Tensor;
 
 /** Nested number arrays of rank 2 (`[n, k]`), as a plain-JS one-hot or multi-column label matrix. */
 function nestedRows(fn: string, labels: LabelsLike): number[][] | null {
-  if (labels instanceof tf.Tensor || labels.length === 0 || !Array.isArray(labels[0])) return null;
-  const rows = Array.from(labels as unknown as ArrayLike<unknown>);
-  const k = (rows[0] as unknown[]).length;
+  if (labels instanceof tf.Tensor || labels.length === 0) return null;
+  const first = (labels as ArrayLike<unknown>)[0];
+  if (typeof first !== 'object' || first === null) return null;
+  const rows = Array.from(labels as ArrayLike<unknown>, (r) =>
+    typeof r === 'object' && r !== null && typeof (r as ArrayLike<number>).length === 'number'
+      ? Array.from(r as ArrayLike<unknown>)
+      : null,
+  );
+  const k = rows[0]?.length ?? 0;
   rows.forEach((r, i) => {
-    if (!Array.isArray(r) || r.length !== k || !r.every((v) => typeof v === 'number'))
+    if (!r || r.length !== k || !r.every((v) => typeof v === 'number'))
       throw new BetterDLError(
         'SHAPE_MISMATCH',
         `${fn}: label rows must all be arrays of ${k} numbers (one-hot [n, k]); row ${i} is not.`,
@@ -29,7 +35,7 @@ export function readLabels(fn: string, labels: LabelsLike): Array<number | strin
     if (rows[0]?.length === 1) return rows.map((r) => r[0] as number);
     return rows.map((r) => r.reduce((best, v, j) => (v > (r[best] as number) ? j : best), 0));
   }
-  if (!(labels instanceof tf.Tensor)) return Array.from(labels);
+  if (!(labels instanceof tf.Tensor)) return Array.from(labels as ArrayLike<number | string>);
   if (labels.rank === 1 || (labels.rank === 2 && labels.shape[1] === 1)) return Array.from(labels.dataSync());
   if (labels.rank !== 2) {
     throw new BetterDLError(
