@@ -152,9 +152,10 @@ def splits():
     onehot = np.eye(4)[labels]
     split(60, dict(test_size=0.25, random_state=3), onehot, "onehot", onehot)
     split(60, dict(test_size=13, random_state=0), onehot.astype(np.int64), "onehot", onehot)
-    # [n, 1] labels up to 11: rows sort as text, "10" before "2"
+    # [n, 1] labels up to 11 (the shape betterdl's generators give y): betterdl reads them as the 1-D labels
+    # scikit-learn's generators return, which sort as numbers (scikit-learn's [n, 1] rows would sort as text)
     col = np.array([i % 12 for i in range(48)]).reshape(-1, 1)
-    split(48, dict(test_size=0.5, random_state=9), col, "column", col)
+    split(48, dict(test_size=0.5, random_state=9), col.ravel(), "column", col)
     # multi-label rows, and float rows whose text order differs from their numeric order
     multi = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 1]])[rs.randint(0, 4, size=40)]
     split(40, dict(test_size=0.3, random_state=12), multi, "multilabel", multi)

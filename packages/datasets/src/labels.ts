@@ -83,10 +83,10 @@ export function numpyStr(v: number, dtype: 'int' | 'float32' | 'float64'): strin
 }
 
 /**
- * scikit-learn's class keys for stratifying (`StratifiedShuffleSplit`): 1-D labels as they are; a 2-D `y`
- * (one-hot `[n, k]`, `[n, 1]`, multi-label rows; tensor or nested arrays) as one string per row, its values
- * joined by spaces as numpy prints them (`"0.0 1.0 0.0"`), so every distinct row is a class and classes sort
- * as those strings do.
+ * scikit-learn's class keys for stratifying (`StratifiedShuffleSplit`): 1-D labels (and `[n, 1]`, read as 1-D)
+ * as they are; a 2-D `y` of k > 1 columns (one-hot, multi-label rows; tensor or nested arrays) as one string per
+ * row, its values joined by spaces as numpy prints them (`"0.0 1.0 0.0"`), so every distinct row is a class
+ * and classes sort as those strings do.
  */
 export function stratifyKeys(fn: string, labels: LabelsLike): Array<number | string> {
   let rows: ArrayLike<number>;
@@ -94,6 +94,12 @@ export function stratifyKeys(fn: string, labels: LabelsLike): Array<number | str
   let k: number;
   let dtype: 'int' | 'float32' | 'float64';
   const nested = nestedRows(fn, labels);
+  // [n, 1] is betterdl's shape for class labels (the generators return y so): read as 1-D labels
+  if (
+    nested?.[0]?.length === 1 ||
+    (labels instanceof tf.Tensor && labels.rank === 2 && labels.shape[1] === 1)
+  )
+    return readLabels(fn, labels);
   if (nested) {
     n = nested.length;
     k = nested[0]?.length ?? 0;

@@ -13,9 +13,10 @@ export interface TrainTestSplitArgs {
   shuffle?: boolean;
   /**
    * Keep class proportions equal in both sets: `true` uses `y`, or pass labels. As in scikit-learn, a 2-D `y`
-   * (one-hot `[n, k]`, `[n, 1]`, tensor or nested arrays) is stratified on its rows: each distinct row is a
-   * class, so the same `randomState` picks the same rows as `train_test_split(..., stratify=Y)`. Needs
-   * `shuffle`. Defaults to false.
+   * of k > 1 columns (one-hot `[n, k]`, multi-label rows; tensor or nested arrays) is stratified on its rows:
+   * each distinct row is a class, so the same `randomState` picks the same rows as
+   * `train_test_split(..., stratify=Y)`. `[n, 1]` labels (as the generators return `y`) count as 1-D labels,
+   * like scikit-learn's 1-D `y`. Needs `shuffle`. Defaults to false.
    */
   stratify?: boolean | LabelsLike;
   /** An integer seed (gives scikit-learn's exact split), a `RandomState`, or unseeded. Defaults to unseeded. */
