@@ -276,6 +276,9 @@ def reports():
     cases.append(report_case(gap_t, gap_p, target_names=["één", "vier", "négen"]))
     cases.append(report_case([0, 0, 0], [0, 0, 0]))
     cases.append(report_case([0, 1, 1, 0], [1, 1, 1, 1], zero_division=1))
+    # no sample predicted right: scikit-learn's counts become floats and the support prints as "2.0"
+    cases.append(report_case([0, 0, 5, 1, 5, 5, 3], [2, 5, 0, 2, 0, 3, 2], digits=3))
+    cases.append(report_case([3, 4, 0, 4], [1, 2, 1, 3], labels=[3], digits=1))
     # exact binary ties at the rounding digit: 1/8 → 0.12, 5/8 → 0.62, 3/8 → 0.38 (half to even)
     t8 = np.array([0] * 8 + [1] * 8 + [2] * 8)
     p8 = np.array([0] + [1] * 7 + [1] * 5 + [0] * 3 + [2] * 3 + [0] * 4 + [1])

@@ -114,7 +114,14 @@ export function classificationReport(
   };
   const present = new Set([...t, ...p]);
   const microIsAccuracy = !given || [...present].every((c) => pos.has(c));
-  const text = reportText(classes, { microAvg, macroAvg, weightedAvg }, microIsAccuracy, digits);
+  // scikit-learn's counts turn float (support printed `2.0`) when no sample at all is predicted right
+  const text = reportText(
+    classes,
+    { microAvg, macroAvg, weightedAvg },
+    microIsAccuracy,
+    digits,
+    correct === 0,
+  );
   return { classes, accuracy: correct / t.length, microAvg, macroAvg, weightedAvg, text };
 }
 
@@ -124,12 +131,13 @@ function reportText(
   avg: { microAvg: ClassScores; macroAvg: ClassScores; weightedAvg: ClassScores },
   microIsAccuracy: boolean,
   digits: number,
+  floatCounts: boolean,
 ): string {
   const width = Math.max(...rows.map((r) => [...r.label].length), 'weighted avg'.length, digits);
   const name = (s: string) => formatPython(`>${width}s`, s);
   const col = (v: string) => ` ${formatPython('>9', v)}`;
   const num = (v: number) => ` ${formatPython(`>9.${digits}f`, v)}`;
-  const int = (v: number) => ` ${formatPython('>9', BigInt(v))}`;
+  const int = (v: number) => ` ${formatPython('>9', floatCounts ? v : BigInt(v))}`;
   const row = (label: string, s: ClassScores) =>
     `${name(label)} ${num(s.precision)}${num(s.recall)}${num(s.f1)}${int(s.support)}\n`;
   let out = `${name('')} ${['precision', 'recall', 'f1-score', 'support'].map(col).join('')}\n\n`;
