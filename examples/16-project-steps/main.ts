@@ -109,9 +109,10 @@ console.log(`curves: ${curves.png}; checkpoints: ${OUT}/checkpoints/`);
 // 8. Evaluate on the test set, which training never saw.
 const probabilities = model.predict(test.x) as tf.Tensor2D;
 const predicted = tf.argMax(probabilities, 1);
-const labels = [...fashionMnistClasses];
-const cm = confusionMatrix(test.y, predicted, { labels });
-const report = classificationReport(test.y, predicted, { labels });
+// all ten classes, in index order, even if a small test set lacks one
+const classes = { labels: fashionMnistClasses.map((_, i) => i), targetNames: [...fashionMnistClasses] };
+const cm = confusionMatrix(test.y, predicted, classes);
+const report = classificationReport(test.y, predicted, classes);
 console.log(report.text);
 console.log(
   `rank-1 accuracy ${topKAccuracy(test.y, probabilities, 1).toFixed(4)}, ` +

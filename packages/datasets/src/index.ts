@@ -38,6 +38,7 @@ export {
   scalerFromJSON,
   standardScaler,
 } from './scalers';
+export type { NestedLabels } from './to-categorical';
 export { toCategorical } from './to-categorical';
 export type { ToyDataset } from './toy-dataset';
 export { toyDataset } from './toy-dataset';

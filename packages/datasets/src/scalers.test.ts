@@ -87,4 +87,55 @@ describe('scalers', () => {
     expect(() => scalerFromJSON({ ...json, kind: 'robust' })).toThrow(/unknown scaler kind robust/);
     expect(() => standardScaler().fit([[1, Number.NaN]])).toThrow(/row 0, column 1 is NaN/);
   });
+
+  it("treats rounding noise as a constant feature, as scikit-learn's variance tolerance does", async () => {
+    const col = Array.from({ length: 40 }, () => [0.1, 3]);
+    const plain = standardScaler({ withMean: false }).fit(col);
+    expect(plain.toJSON().scale).toEqual([1, 1]);
+    const out = await assertNoLeaks(() => {
+      const t = plain.transform(col);
+      const back = standardScaler()
+        .fit(col)
+        .inverseTransform([[0, 0]]);
+      const r = [Array.from(t.dataSync()), Array.from(back.dataSync())];
+      tf.dispose([t, back]);
+      return r;
+    });
+    expect(out[0]?.every((v, i) => v === Math.fround(i % 2 ? 3 : 0.1))).toBe(true);
+    expect(out[1]).toEqual([Math.fround(0.1), 3]);
+    // a column that only looks constant in float32 is still spread in float64
+    expect(
+      minMaxScaler()
+        .fit([[1], [1 + 1e-12]])
+        .toJSON().scale[0],
+    ).toBe(1 + 1e-12 - 1);
+    expect(
+      minMaxScaler()
+        .fit([[1], [1 + 1e-16]])
+        .toJSON().scale[0],
+    ).toBe(1);
+    expect(
+      maxAbsScaler()
+        .fit([[1e-16], [-1e-17]])
+        .toJSON().scale[0],
+    ).toBe(1);
+  });
+
+  it('keeps float64 precision for a large offset with a small spread (array input)', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [1e6 + (((i * 37) % 100) - 49.5) * 2e-5]);
+    const s = standardScaler().fit(rows);
+    const t = s.transform(rows);
+    const v = Array.from(t.dataSync());
+    t.dispose();
+    expect(Math.max(...v)).toBeLessThan(3);
+    expect(Math.min(...v)).toBeGreaterThan(-3);
+    expect(Math.max(...v)).toBeGreaterThan(1.5);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+    expect(mean).toBeCloseTo(0, 5);
+    expect(sd).toBeCloseTo(1, 5);
+    const back = s.inverseTransform(s.transform([[1e6 + 1e-3]]));
+    expect(back.dataSync()[0]).toBe(Math.fround(1e6 + 1e-3));
+    back.dispose();
+  });
 });

@@ -20,14 +20,16 @@ export interface ScalerJSON {
 
 /** Per-column statistics of a `[n, f]` input, in float64. */
 export interface ColumnStats {
+  /** Number of rows. */
+  n: number;
   /** Smallest value of each column. */
   min: Float64Array;
   /** Largest value of each column. */
   max: Float64Array;
   /** Mean of each column. */
   mean: Float64Array;
-  /** Population standard deviation (ddof = 0) of each column, as scikit-learn uses. */
-  std: Float64Array;
+  /** Population variance (ddof = 0) of each column, as scikit-learn uses. */
+  variance: Float64Array;
 }
 
 /** The row length of `rows`, after checking that every row has it (a ragged table is never re-split). */
@@ -45,30 +47,63 @@ function checkRows(fn: string, rows: number[][]): number {
   return f;
 }
 
-function columnStats(fn: string, x: ScalerInput): ColumnStats {
-  let values: ArrayLike<number>;
-  let n: number;
-  let f: number;
+/** Reads a `[n, f]` input as float64 values (tensor data is float32 already; the widening itself is exact). */
+function readMatrix(fn: string, x: ScalerInput): { values: Float64Array; n: number; f: number } {
   if (x instanceof tf.Tensor) {
     if (x.rank !== 2)
       throw new BetterDLError(
         'SHAPE_MISMATCH',
         `${fn}: expected a [n, features] tensor, got shape [${x.shape.join(', ')}]. Reshape it first.`,
       );
-    [n, f] = x.shape as [number, number];
-    values = x.dataSync();
-  } else {
-    n = x.length;
-    f = checkRows(fn, x);
-    values = x.flat();
+    const [n, f] = x.shape as [number, number];
+    return { values: Float64Array.from(x.dataSync()), n, f };
   }
+  const n = x.length;
+  const f = checkRows(fn, x);
+  return { values: Float64Array.from(x.flat()), n, f };
+}
+
+/** numpy's pairwise summation (blocks of 8 partial sums up to 128 values, halves above). */
+function pairwise(a: ArrayLike<number>, start: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i] as number;
+    return res;
+  }
+  if (n <= 128) {
+    const r = Array.from({ length: 8 }, (_, j) => a[start + j] as number);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + (a[start + i + j] as number);
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) res += a[start + i] as number;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwise(a, start, n2) + pairwise(a, start + n2, n - n2);
+}
+
+/** `np.sum` of a contiguous float64 vector (numpy 2's pairwise order). */
+function npSum(a: ArrayLike<number>): number {
+  return pairwise(a, 0, a.length);
+}
+
+/**
+ * Column statistics in float64 the way scikit-learn takes them: sums row by row (a lone column pairwise, as
+ * numpy does), the mean as sum / n and the
+ * variance by the corrected two-pass formula of its `_incremental_mean_and_var`.
+ */
+function columnStats(fn: string, x: ScalerInput): ColumnStats {
+  const { values, n, f } = readMatrix(fn, x);
   if (n < 1 || f < 1)
     throw new BetterDLError('INVALID_DATA', `${fn}: cannot fit on empty data (${n} x ${f}).`);
   const s: ColumnStats = {
+    n,
     min: new Float64Array(f).fill(Infinity),
     max: new Float64Array(f).fill(-Infinity),
     mean: new Float64Array(f),
-    std: new Float64Array(f),
+    variance: new Float64Array(f),
   };
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < f; j++) {
@@ -83,20 +118,50 @@ function columnStats(fn: string, x: ScalerInput): ColumnStats {
       s.mean[j] = (s.mean[j] as number) + v;
     }
   }
-  for (let j = 0; j < f; j++) s.mean[j] = (s.mean[j] as number) / n;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < f; j++) {
-      const d = (values[i * f + j] as number) - (s.mean[j] as number);
-      s.std[j] = (s.std[j] as number) + d * d;
+  const correction = new Float64Array(f);
+  if (f === 1) {
+    // numpy sums a single column as a contiguous vector: pairwise, not row by row
+    s.mean[0] = npSum(values) / n;
+    const d = values.map((v) => v - (s.mean[0] as number));
+    correction[0] = npSum(d);
+    s.variance[0] = npSum(d.map((v) => v * v));
+  } else {
+    for (let j = 0; j < f; j++) s.mean[j] = (s.mean[j] as number) / n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < f; j++) {
+        const d = (values[i * f + j] as number) - (s.mean[j] as number);
+        correction[j] = (correction[j] as number) + d;
+        s.variance[j] = (s.variance[j] as number) + d * d;
+      }
     }
   }
-  for (let j = 0; j < f; j++) s.std[j] = Math.sqrt((s.std[j] as number) / n);
+  for (let j = 0; j < f; j++) {
+    const c = correction[j] as number;
+    s.variance[j] = ((s.variance[j] as number) - (c * c) / n) / n;
+  }
   return s;
+}
+
+const EPS = 2 ** -52;
+
+/**
+ * scikit-learn's `_is_constant_feature`: a variance this small is rounding noise of a constant column
+ * (`var <= n·eps·var + (n·mean·eps)²`), not spread.
+ */
+function isConstantFeature(variance: number, mean: number, n: number): boolean {
+  return variance <= n * EPS * variance + (n * mean * EPS) ** 2;
+}
+
+/** scikit-learn's `_handle_zeros_in_scale`: divisors below 10·eps (or flagged constant) become 1. */
+function handleZerosInScale(scale: Float64Array, constant?: (j: number) => boolean): Float64Array {
+  return scale.map((v, j) => ((constant ? constant(j) : v < 10 * EPS) ? 1 : v));
 }
 
 /**
  * A per-feature affine scaler: `transform(x) = (x − shift) / scale + offset`. Fit it on training data only,
- * then transform training, validation and test data with the same numbers. Stats are computed in float64.
+ * then transform training, validation and test data with the same numbers. Statistics are float64 (tensor
+ * input is read as its float32 values). `transform` / `inverseTransform` of arrays compute in float64 and round
+ * once to the float32 output; tensors are transformed on their device in float32.
  */
 export abstract class Scaler {
   protected shift: Float64Array | null = null;
@@ -118,7 +183,7 @@ export abstract class Scaler {
     return this.shift !== null;
   }
 
-  private params(fn: string, x: ScalerInput): [Float32Array, Float32Array] {
+  private params(fn: string, x: ScalerInput): [Float64Array, Float64Array] {
     if (!this.shift || !this.scale) {
       throw new BetterDLError(
         'INVALID_ARGUMENT',
@@ -132,16 +197,39 @@ export abstract class Scaler {
         `${this.kind}.${fn}: fitted on ${this.shift.length} features but got ${f}.`,
       );
     }
-    return [Float32Array.from(this.shift), Float32Array.from(this.scale)];
+    return [this.shift, this.scale];
+  }
+
+  /**
+   * Array input: `op` on every value in float64, then one rounding to float32. Tensor input stays on its
+   * device: the same arithmetic in float32 with the float64 statistics rounded once.
+   */
+  private map(
+    fn: string,
+    x: ScalerInput,
+    op: (v: number, shift: number, scale: number) => number,
+    onDevice: (input: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor) => tf.Tensor,
+  ): tf.Tensor {
+    const [shift, scale] = this.params(fn, x);
+    if (x instanceof tf.Tensor)
+      return tf.tidy(() =>
+        onDevice(x, tf.tensor1d(Float32Array.from(shift)), tf.tensor1d(Float32Array.from(scale))),
+      );
+    const { values, n, f } = readMatrix(`${this.kind}.${fn}`, x);
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++)
+      out[i] = op(values[i] as number, shift[i % f] as number, scale[i % f] as number);
+    return tf.tensor2d(out, [n, f], 'float32');
   }
 
   /** Scales `x` with the fitted statistics; returns a new float32 tensor. */
   transform(x: ScalerInput): tf.Tensor {
-    const [shift, scale] = this.params('transform', x);
-    return tf.tidy(() => {
-      const input = x instanceof tf.Tensor ? x : tf.tensor2d(x);
-      return tf.add(tf.div(tf.sub(input, tf.tensor1d(shift)), tf.tensor1d(scale)), this.offset);
-    });
+    return this.map(
+      'transform',
+      x,
+      (v, sh, sc) => (v - sh) / sc + this.offset,
+      (input, sh, sc) => tf.add(tf.div(tf.sub(input, sh), sc), this.offset),
+    );
   }
 
   /** Fits on `x`, then transforms it. */
@@ -151,11 +239,12 @@ export abstract class Scaler {
 
   /** Undoes {@link transform}: maps scaled values back to the original units. */
   inverseTransform(x: ScalerInput): tf.Tensor {
-    const [shift, scale] = this.params('inverseTransform', x);
-    return tf.tidy(() => {
-      const input = x instanceof tf.Tensor ? x : tf.tensor2d(x);
-      return tf.add(tf.mul(tf.sub(input, this.offset), tf.tensor1d(scale)), tf.tensor1d(shift));
-    });
+    return this.map(
+      'inverseTransform',
+      x,
+      (v, sh, sc) => (v - this.offset) * sc + sh,
+      (input, sh, sc) => tf.add(tf.mul(tf.sub(input, this.offset), sc), sh),
+    );
   }
 
   /** Rebuilds a fitted scaler of any kind from {@link toJSON} output (same as {@link scalerFromJSON}). */
@@ -214,15 +303,13 @@ export abstract class Scaler {
   }
 }
 
-const nonZero = (v: number) => (v === 0 ? 1 : v);
-
 /** Options of {@link minMaxScaler}. */
 export interface MinMaxScalerArgs {
   /** The range `[min, max]` every feature is mapped to. Defaults to [0, 1]. */
   featureRange?: [number, number];
 }
 
-/** Maps each feature linearly onto `featureRange` (scikit-learn's `MinMaxScaler`). Constant features map to the range's low end. */
+/** Maps each feature linearly onto `featureRange` (scikit-learn's `MinMaxScaler`). Constant features (range below 10·eps, scikit-learn's rule) map to the range's low end. */
 export class MinMaxScaler extends Scaler {
   protected readonly kind = 'minMaxScaler' as const;
   protected readonly args: { featureRange: [number, number] };
@@ -241,7 +328,8 @@ export class MinMaxScaler extends Scaler {
   protected fromStats(s: ColumnStats): void {
     const [lo, hi] = this.args.featureRange;
     this.shift = s.min;
-    this.scale = s.min.map((m, j) => nonZero((s.max[j] as number) - m) / (hi - lo));
+    const range = handleZerosInScale(s.max.map((m, j) => m - (s.min[j] as number)));
+    this.scale = range.map((r) => r / (hi - lo));
     this.offset = lo;
   }
 }
@@ -254,7 +342,7 @@ export interface StandardScalerArgs {
   withStd?: boolean;
 }
 
-/** Centres each feature to mean 0 and scales it to standard deviation 1 (scikit-learn's `StandardScaler`). Zero-variance features are only centred. */
+/** Centres each feature to mean 0 and scales it to standard deviation 1 (scikit-learn's `StandardScaler`). Constant features (by scikit-learn's variance tolerance, so rounding noise counts as constant) get divisor 1: they are only centred. */
 export class StandardScaler extends Scaler {
   protected readonly kind = 'standardScaler' as const;
   protected readonly args: Required<StandardScalerArgs>;
@@ -268,17 +356,22 @@ export class StandardScaler extends Scaler {
   }
   protected fromStats(s: ColumnStats): void {
     this.shift = this.args.withMean ? s.mean : new Float64Array(s.mean.length);
-    this.scale = this.args.withStd ? s.std.map(nonZero) : new Float64Array(s.std.length).fill(1);
+    const { mean, variance, n } = s;
+    this.scale = this.args.withStd
+      ? handleZerosInScale(variance.map(Math.sqrt), (j) =>
+          isConstantFeature(variance[j] as number, mean[j] as number, n),
+        )
+      : new Float64Array(variance.length).fill(1);
   }
 }
 
-/** Divides each feature by its largest absolute value, mapping it into [-1, 1] (scikit-learn's `MaxAbsScaler`). All-zero features are left as they are. */
+/** Divides each feature by its largest absolute value, mapping it into [-1, 1] (scikit-learn's `MaxAbsScaler`). All-zero features (largest absolute value below 10·eps) are left as they are. */
 export class MaxAbsScaler extends Scaler {
   protected readonly kind = 'maxAbsScaler' as const;
   protected readonly args = {};
   protected fromStats(s: ColumnStats): void {
     this.shift = new Float64Array(s.min.length);
-    this.scale = s.min.map((m, j) => nonZero(Math.max(Math.abs(m), Math.abs(s.max[j] as number))));
+    this.scale = handleZerosInScale(s.min.map((m, j) => Math.max(Math.abs(m), Math.abs(s.max[j] as number))));
   }
 }
 

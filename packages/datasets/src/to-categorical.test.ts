@@ -25,3 +25,34 @@ describe('toCategorical', () => {
     expect(() => toCategorical([0, 3], 3)).toThrow(/index 1 is 3, not below numClasses=3/);
   });
 });
+
+describe('toCategorical shapes (Keras to_categorical)', () => {
+  it('appends the class axis to N-D labels and drops a trailing axis of size 1', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const a = toCategorical([
+      [0, 1, 2],
+      [2, 1, 0],
+    ]);
+    expect(a.shape).toEqual([2, 3, 3]);
+    expect((a.arraySync() as number[][][])[1]?.[0]).toEqual([0, 0, 1]);
+    const b = toCategorical([[1], [0]], 3);
+    expect(b.shape).toEqual([2, 3]);
+    const t = tf.tensor3d([0, 1, 1, 0], [2, 2, 1], 'int32');
+    const c = toCategorical(t);
+    expect(c.shape).toEqual([2, 2, 2]);
+    const t2 = tf.tensor2d([[1], [0]]);
+    const d = toCategorical(t2, 2);
+    expect(d.arraySync()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    const e = toCategorical([[1]]);
+    expect(e.shape).toEqual([1, 2]);
+    tf.dispose([a, b, c, d, e, t, t2]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => toCategorical([[0, 1], [2]] as number[][])).toThrow(
+      /rectangular array of shape \[2, 2\]; labels\[1\]/,
+    );
+  });
+});

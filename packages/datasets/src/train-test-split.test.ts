@@ -89,6 +89,22 @@ describe('trainTestSplit', () => {
   });
 });
 
+describe('trainTestSplit stratify on 2-D y', () => {
+  it('stratifies one-hot rows (tensor or nested arrays) as classes, like scikit-learn', () => {
+    const labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 0, 0, 1];
+    const rows = labels.map((c) => [0, 1, 2].map((j) => (j === c ? 1 : 0)));
+    const x = labels.map((_, i) => [i]);
+    const a = trainTestSplit(x, rows, { testSize: 0.5, stratify: true, randomState: 3 });
+    const yt = tf.tensor2d(rows);
+    const b = trainTestSplit(x, yt, { testSize: 0.5, stratify: true, randomState: 3 });
+    expect(Array.from(a.testIndices)).toEqual(Array.from(b.testIndices));
+    const counts = [0, 0, 0];
+    for (const i of a.testIndices) counts[labels[i] as number]! += 1;
+    expect(counts).toEqual([3, 3, 2]);
+    tf.dispose([yt, a.xTrain, a.xTest, a.yTrain, a.yTest, b.xTrain, b.xTest, b.yTrain, b.yTest]);
+  });
+});
+
 describe('kFold / stratifiedKFold', () => {
   it.each(fx.kFold.map((c) => [c.n, c.k, JSON.stringify(c.args), c] as const))(
     'kFold(%i, %i, %s) equals scikit-learn KFold',

@@ -1,6 +1,6 @@
 import { checkOptions, invalidArgument } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-import { encodeLabels, type LabelsLike, readLabels } from './labels';
+import { encodeLabels, type LabelsLike, stratifyKeys } from './labels';
 import { checkRandomState, type RandomState, type RandomStateLike } from './random-state';
 
 /** Options of {@link trainTestSplit} (scikit-learn's `train_test_split` in camelCase). */
@@ -11,7 +11,13 @@ export interface TrainTestSplitArgs {
   trainSize?: number;
   /** Whether to shuffle before splitting. Defaults to true. */
   shuffle?: boolean;
-  /** Keep class proportions equal in both sets: `true` uses `y` (argmax of one-hot rows), or pass labels. Needs `shuffle`. Defaults to false. */
+  /**
+   * Keep class proportions equal in both sets: `true` uses `y`, or pass labels. As in scikit-learn, a 2-D `y`
+   * of k > 1 columns (one-hot `[n, k]`, multi-label rows; tensor or nested arrays) is stratified on its rows:
+   * each distinct row is a class, so the same `randomState` picks the same rows as
+   * `train_test_split(..., stratify=Y)`. `[n, 1]` labels (as the generators return `y`) count as 1-D labels,
+   * like scikit-learn's 1-D `y`. Needs `shuffle`. Defaults to false.
+   */
   stratify?: boolean | LabelsLike;
   /** An integer seed (gives scikit-learn's exact split), a `RandomState`, or unseeded. Defaults to unseeded. */
   randomState?: RandomStateLike;
@@ -167,7 +173,7 @@ export function trainTestSplit(
   } else {
     const rs = checkRandomState(randomState, 'trainTestSplit');
     if (stratify !== false) {
-      const labels = readLabels('trainTestSplit', stratify === true ? (yt ?? (y as number[])) : stratify);
+      const labels = stratifyKeys('trainTestSplit', stratify === true ? (yt ?? (y as LabelsLike)) : stratify);
       if (labels.length !== n)
         throw invalidArgument(
           'trainTestSplit',

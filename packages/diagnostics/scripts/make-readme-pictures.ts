@@ -103,8 +103,8 @@ classifier.compile({
 await classifier.fit(bTrainX, bTrainY, { epochs: 100, batchSize: 32, verbose: 0 });
 const probabilities = classifier.predict(bTestX) as tf.Tensor2D;
 const names = ['blob A', 'blob B', 'blob C'];
-const cm = confusionMatrix(bTestY, probabilities, { labels: names });
-console.log(`\n${classificationReport(bTestY, probabilities, { labels: names }).text}`);
+const cm = confusionMatrix(bTestY, probabilities, { targetNames: names });
+console.log(`\n${classificationReport(bTestY, probabilities, { targetNames: names }).text}`);
 console.log(
   `top-1 ${topKAccuracy(bTestY, probabilities, 1)}, top-2 ${topKAccuracy(bTestY, probabilities, 2)}`,
 );

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Labels or predictions: a tensor or nested array of class indices `[n]` / `[n, 1]`, one-hot rows or
- * class probabilities `[n, classes]`, or binary probabilities `[n]` / `[n, 1]` in [0, 1] (threshold 0.5).
+ * class probabilities `[n, classes]`, or binary probabilities `[n]` / `[n, 1]` in [0, 1] (class 1 when `> 0.5`, as
+ * Keras's `BinaryAccuracy` and tfjs's `binaryAccuracy` decide).
  */
 export type ClassLabels = tf.Tensor | ArrayLike<number> | ReadonlyArray<ArrayLike<number>>;
 
@@ -49,7 +50,7 @@ function fromFlat(values: ArrayLike<number>, n: number, cols: number, who: strin
     if (integral && v < 0) {
       throw new BetterDLError('INVALID_DATA', `${who}: ${name}[${i}] is ${v}; class indices start at 0.`);
     }
-    out[i] = integral ? v : v >= 0.5 ? 1 : 0;
+    out[i] = integral ? v : v > 0.5 ? 1 : 0;
   }
   return out;
 }
@@ -97,13 +98,12 @@ export function toClassIndices(y: ClassLabels, who: string, name: string): Class
   return { indices: fromFlat(rows as ArrayLike<number>, n, 1, who, name), columns: 1 };
 }
 
-/** Reads `yTrue` and `yPred`, checks they have as many samples, and works out the number of classes. */
+/** Reads `yTrue` and `yPred` and checks they have as many samples (and classes, when both are one-hot). */
 export function readPair(
   yTrue: ClassLabels,
   yPred: ClassLabels,
   who: string,
-  labels?: readonly string[],
-): { t: Int32Array; p: Int32Array; numClasses: number } {
+): { t: Int32Array; p: Int32Array } {
   const a = toClassIndices(yTrue, who, 'yTrue');
   const b = toClassIndices(yPred, who, 'yPred');
   if (a.indices.length !== b.indices.length) {
@@ -119,18 +119,71 @@ export function readPair(
       `${who}: yTrue has ${a.columns} classes (columns) but yPred has ${b.columns}.`,
     );
   }
-  let max = 0;
-  for (const v of a.indices) max = Math.max(max, v);
-  for (const v of b.indices) max = Math.max(max, v);
-  // binary probabilities [n, 1] imply two classes even when all predictions fall on one side
-  const binary = a.columns === 1 && b.columns === 1 ? 2 : 0;
-  const numClasses =
-    labels?.length ?? Math.max(max + 1, a.columns > 1 ? a.columns : 0, b.columns > 1 ? b.columns : 0, binary);
-  if (max >= numClasses) {
-    throw new BetterDLError(
-      'INVALID_DATA',
-      `${who}: class index ${max} found but labels names only ${numClasses} classes. Give one label per class.`,
-    );
+  return { t: a.indices, p: b.indices };
+}
+
+/** The class set options shared by {@link confusionMatrix} and {@link classificationReport}. */
+export interface ClassSetOptions {
+  /**
+   * The class indices to report, in this order (scikit-learn's `labels=`): fixes the set, so classes that
+   * never occur still get a row. Defaults to the sorted classes present in `yTrue` or `yPred`.
+   */
+  labels?: readonly number[];
+  /** Display names, one per entry of `labels` (or per present class). Defaults to the class indices as text. */
+  targetNames?: readonly string[];
+}
+
+/** The classes to report and their display names: `labels` if given, else the sorted classes present. */
+export function classSet(
+  t: Int32Array,
+  p: Int32Array,
+  who: string,
+  opts: ClassSetOptions,
+): { classes: number[]; names: string[]; given: boolean } {
+  const { labels, targetNames } = opts;
+  let classes: number[];
+  if (labels === undefined) {
+    classes = Array.from(new Set([...t, ...p])).sort((x, y) => x - y);
+  } else {
+    if (!Array.isArray(labels) || labels.length === 0)
+      throw new BetterDLError(
+        'INVALID_ARGUMENT',
+        `${who}: labels must be a non-empty array of class indices, got ${JSON.stringify(labels)}.`,
+      );
+    if (labels.some((l) => typeof l === 'string'))
+      throw new BetterDLError(
+        'INVALID_ARGUMENT',
+        `${who}: labels lists the class indices to include (scikit-learn's labels=), got names ${JSON.stringify(labels)}. ` +
+          'Pass names as targetNames, e.g. { targetNames: ["cat", "dog"] } (add labels: [0, 1] to fix the set).',
+      );
+    const bad = labels.find((l) => !Number.isInteger(l) || l < 0);
+    if (bad !== undefined)
+      throw new BetterDLError(
+        'INVALID_ARGUMENT',
+        `${who}: labels must be class indices (integers >= 0); ${bad} is not.`,
+      );
+    if (new Set(labels).size !== labels.length)
+      throw new BetterDLError(
+        'INVALID_ARGUMENT',
+        `${who}: labels ${JSON.stringify(labels)} repeats a class.`,
+      );
+    classes = [...labels];
   }
-  return { t: a.indices, p: b.indices, numClasses };
+  if (targetNames !== undefined) {
+    if (!Array.isArray(targetNames) || targetNames.some((n) => typeof n !== 'string'))
+      throw new BetterDLError('INVALID_ARGUMENT', `${who}: targetNames must be an array of strings.`);
+    if (targetNames.length !== classes.length)
+      throw new BetterDLError(
+        'INVALID_ARGUMENT',
+        `${who}: ${targetNames.length} targetNames for ${classes.length} classes (${classes.join(', ')}). ` +
+          (labels === undefined
+            ? 'Give one name per class present, or pass labels to fix the class set.'
+            : 'Give one name per entry of labels.'),
+      );
+  }
+  return {
+    classes,
+    names: targetNames ? [...targetNames] : classes.map(String),
+    given: labels !== undefined,
+  };
 }

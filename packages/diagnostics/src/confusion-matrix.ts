@@ -1,50 +1,60 @@
-import { checkArgument, checkOptions } from '@betterdl/runtime';
-import { type ClassLabels, readPair } from './class-indices';
+import { BetterDLError, checkArgument, checkOptions } from '@betterdl/runtime';
+import { type ClassLabels, type ClassSetOptions, classSet, readPair } from './class-indices';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec';
 
-/** Options of {@link confusionMatrix}. */
-export interface ConfusionMatrixOptions {
-  /** Class names, one per class index. Defaults to `'0'`, `'1'`, ... for as many classes as seen. */
-  labels?: string[];
-}
+/** Options of {@link confusionMatrix}: which classes, in which order, under which names. */
+export interface ConfusionMatrixOptions extends ClassSetOptions {}
 
-/** A confusion matrix: `matrix[t][p]` counts samples of true class `t` predicted as `p`. */
+/** A confusion matrix: `matrix[i][j]` counts samples of true class `classes[i]` predicted as `classes[j]`. */
 export interface ConfusionMatrix {
-  /** Counts, rows = true class, columns = predicted class. */
+  /** Counts, rows = true class, columns = predicted class, both in the order of `classes`. */
   matrix: number[][];
-  /** Class names. */
+  /** Display names of the rows / columns (`targetNames`, else the class indices as text). */
   labels: string[];
-  /** Number of samples. */
+  /** The class indices of the rows / columns. */
+  classes: number[];
+  /** Number of samples counted (samples whose true or predicted class is outside `classes` are left out). */
   total: number;
-  /** Fraction on the diagonal. */
+  /** Fraction of the counted samples on the diagonal. */
   accuracy: number;
 }
 
 /**
- * Counts true-versus-predicted classes. `yTrue` / `yPred` may be class indices, one-hot rows, class
- * probabilities or binary probabilities (see {@link ClassLabels}); mismatched lengths throw.
+ * Counts true-versus-predicted classes like scikit-learn's `confusion_matrix`. `yTrue` / `yPred` may be
+ * class indices, one-hot rows, class probabilities or binary probabilities (see {@link ClassLabels});
+ * mismatched lengths throw. Rows and columns are the sorted classes present in `yTrue` or `yPred`, or
+ * `labels` to fix the set and order (samples outside it are not counted).
+ *
+ * @example
+ * const cm = confusionMatrix(yTest, model.predict(xTest) as tf.Tensor, { targetNames: ['cat', 'dog'] });
  */
 export function confusionMatrix(
   yTrue: ClassLabels,
   yPred: ClassLabels,
   opts: ConfusionMatrixOptions = {},
 ): ConfusionMatrix {
-  checkOptions('confusionMatrix', opts, ['labels']);
-  checkArgument(
-    opts.labels === undefined || (Array.isArray(opts.labels) && opts.labels.length > 0),
-    'confusionMatrix',
-    'labels must be a non-empty array of class names.',
-  );
-  const { t, p, numClasses } = readPair(yTrue, yPred, 'confusionMatrix', opts.labels);
-  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  checkOptions('confusionMatrix', opts, ['labels', 'targetNames']);
+  const { t, p } = readPair(yTrue, yPred, 'confusionMatrix');
+  const { classes, names, given } = classSet(t, p, 'confusionMatrix', opts);
+  const pos = new Map(classes.map((c, i) => [c, i]));
+  if (given && !t.some((c) => pos.has(c)))
+    throw new BetterDLError(
+      'INVALID_ARGUMENT',
+      `confusionMatrix: none of labels ${JSON.stringify(classes)} occurs in yTrue; at least one must.`,
+    );
+  const matrix = classes.map(() => new Array<number>(classes.length).fill(0));
   let correct = 0;
+  let total = 0;
   for (let i = 0; i < t.length; i++) {
-    const row = matrix[t[i] as number] as number[];
-    row[p[i] as number] = (row[p[i] as number] as number) + 1;
-    if (t[i] === p[i]) correct++;
+    const ti = pos.get(t[i] as number);
+    const pi = pos.get(p[i] as number);
+    if (ti === undefined || pi === undefined) continue;
+    const row = matrix[ti] as number[];
+    row[pi] = (row[pi] as number) + 1;
+    total++;
+    if (ti === pi) correct++;
   }
-  const labels = opts.labels ?? Array.from({ length: numClasses }, (_, i) => String(i));
-  return { matrix, labels, total: t.length, accuracy: correct / t.length };
+  return { matrix, labels: names, classes, total, accuracy: total ? correct / total : 0 };
 }
 
 /** Options of {@link plotConfusionMatrix}. */

@@ -23,6 +23,7 @@ export { summary, summaryRows } from './summary';
 export type { Histogram } from './tensor-histogram';
 export { tensorHistogram } from './tensor-histogram';
 export { toSvg } from './to-svg';
+export type { TopKAccuracyOptions } from './top-k-accuracy';
 export { topKAccuracy } from './top-k-accuracy';
 export type { WeightHistogramRecord, WeightHistogramsArgs } from './weight-histograms';
 export { WeightHistograms, weightHistograms } from './weight-histograms';

@@ -43,4 +43,23 @@ describe('topKAccuracy', () => {
     expect(() => topKAccuracy(tf.tensor1d([0, 1.5, 1]), pred, 1)).toThrow(/yTrue\[1\] is 1.5/);
     expect(tf.memory().numTensors - before).toBe(3); // only the three label tensors made above
   });
+
+  it("breaks exact ties like scikit-learn's top_k_accuracy_score, or counts them all with ties: 'keras'", () => {
+    const pred = tf.tensor2d([
+      [0.25, 0.25, 0.25, 0.25],
+      [0.25, 0.25, 0.25, 0.25],
+      [0.1, 0.4, 0.4, 0.1],
+      [0.1, 0.4, 0.4, 0.1],
+    ]);
+    const y = tf.tensor1d([1, 3, 1, 2], 'int32');
+    // sklearn ranks tied scores higher class index first: row 0 → 3, 2, 1, 0; row 2 → 2, 1, 3, 0
+    expect(topKAccuracy(y, pred, 1)).toBe(2 / 4);
+    expect(topKAccuracy(y, pred, 2)).toBe(3 / 4);
+    expect(topKAccuracy(y, pred, 3)).toBe(1);
+    expect(topKAccuracy(y, pred, 1, { ties: 'keras' })).toBe(1);
+    expect(() => topKAccuracy(y, pred, 1, { ties: 'numpy' as 'keras' })).toThrow(
+      /ties must be 'sklearn' or 'keras'/,
+    );
+    tf.dispose([pred, y]);
+  });
 });
