@@ -1,21 +1,39 @@
-// Proof that a user can add betterdl to an existing tfjs project: pack every package, install the tarballs
-// into a fresh project that depends only on @tensorflow/tfjs from npm, and train from ESM and CommonJS.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Proof that a user can add betterdl to an existing tfjs project: a fresh project that depends only on
+// @tensorflow/tfjs from npm gets every package, trains from ESM and CommonJS, and type-checks a consumer under
+// every TypeScript module resolution (node10, node16 CJS + ESM, nodenext, bundler).
+//   node scripts/pack-install-proof.mjs                   packs every package and installs the tarballs
+//   node scripts/pack-install-proof.mjs --registry <url>  installs @betterdl/<name>@^<version> by version from
+//                                                         that registry (CI: Verdaccio, see registry-proof.mjs)
+// npm runs on the `node` first on PATH; an EBADENGINE warning fails the proof.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const registryArg = process.argv.indexOf('--registry');
+const registry = registryArg < 0 ? undefined : process.argv[registryArg + 1];
 const work = mkdtempSync(join(tmpdir(), 'betterdl-proof-'));
-const tarballs = join(work, 'tarballs');
-mkdirSync(tarballs);
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const nodeVersion = run('node', ['--version'], work).trim();
 
 const names = readdirSync(join(root, 'packages'));
-for (const name of names) run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name));
-const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-console.log(`packed ${files.length} packages`);
+let installSpecs;
+if (registry) {
+  installSpecs = names.map((n) => {
+    const { name, version } = JSON.parse(readFileSync(join(root, 'packages', n, 'package.json'), 'utf8'));
+    return `${name}@^${version}`;
+  });
+  console.log(`installing by version from ${registry}: ${installSpecs.join(' ')}`);
+} else {
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  for (const name of names)
+    run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name));
+  installSpecs = readdirSync(tarballs).map((f) => join(tarballs, f));
+  console.log(`packed ${installSpecs.length} packages`);
+}
 
 const app = join(work, 'app');
 mkdirSync(app);
@@ -23,8 +41,21 @@ writeFileSync(
   join(app, 'package.json'),
   JSON.stringify({ name: 'existing-tfjs-app', private: true, version: '1.0.0' }),
 );
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@tensorflow/tfjs@^4.22.0'], app);
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], app);
+const npmFlags = [
+  '--no-audit',
+  '--no-fund',
+  '--loglevel=warn',
+  // a fresh cache, so a registry install cannot be served by an older tarball of the same version
+  ...(registry ? ['--registry', registry, '--cache', join(work, 'npm-cache')] : []),
+];
+function npmInstall(specs) {
+  const r = spawnSync('npm', ['install', ...npmFlags, ...specs], { cwd: app, encoding: 'utf8' });
+  process.stderr.write(r.stderr);
+  if (r.status !== 0) throw new Error(`npm install ${specs.join(' ')} failed (${r.status})`);
+  if (/EBADENGINE/.test(r.stderr)) throw new Error(`npm install on Node ${nodeVersion} warned EBADENGINE`);
+}
+npmInstall(['@tensorflow/tfjs@^4.22.0']);
+npmInstall(installSpecs);
 
 const body = (imp) => `${imp}
 const info = await initRuntime({ seed: 1 });
@@ -59,5 +90,61 @@ const modules = ${JSON.stringify(specs)}.map((s) => require(s));`)}
 );
 process.stdout.write(run('node', ['esm.mjs'], app));
 process.stdout.write(run('node', ['cjs.cjs'], app));
+
+// TypeScript: every entry resolves with its types under each module resolution a consumer may use.
+npmInstall(['typescript@~5.9.2', '@types/node@^20.19.0']);
+const typed = (imp) => `${imp}
+const runtimeInfo: Promise<{ backend: string; summary: string }> = initRuntime({ seed: 1 });
+export const entries: number[] = [${names.flatMap((_, i) => [`Object.keys(m${i})`, `Object.keys(n${i})`]).join(', ')}].map((k) => k.length);
+export { runtimeInfo };
+`;
+const esmImports = names
+  .flatMap((n, i) => [
+    `import * as m${i} from '@betterdl/${n}';`,
+    `import * as n${i} from '@betterdl/${n}/node';`,
+  ])
+  .concat("import { initRuntime } from '@betterdl/runtime';")
+  .join('\n');
+const cjsImports = names
+  .flatMap((n, i) => [
+    `import m${i} = require('@betterdl/${n}');`,
+    `import n${i} = require('@betterdl/${n}/node');`,
+  ])
+  .concat("import { initRuntime } from '@betterdl/runtime';")
+  .join('\n');
+for (const [file, text] of [
+  ['consumer.ts', typed(esmImports)],
+  ['consumer.mts', typed(esmImports)],
+  ['consumer.cts', typed(cjsImports)],
+])
+  writeFileSync(join(app, file), text);
+const modes = {
+  node10: { module: 'commonjs', moduleResolution: 'node10', files: ['consumer.ts'] },
+  'node16 (CJS)': { module: 'node16', moduleResolution: 'node16', files: ['consumer.cts'] },
+  'node16 (ESM)': { module: 'node16', moduleResolution: 'node16', files: ['consumer.mts'] },
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext', files: ['consumer.mts', 'consumer.cts'] },
+  bundler: { module: 'esnext', moduleResolution: 'bundler', files: ['consumer.ts'] },
+};
+for (const [mode, { files, ...options }] of Object.entries(modes)) {
+  const tsconfig = join(app, `tsconfig.${mode.replace(/\W+/g, '-')}.json`);
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        ...options,
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      files,
+    }),
+  );
+  run('node', [join(app, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], app);
+  console.log(`TypeScript ${mode}: every entry resolves with types`);
+}
 if (!process.env.KEEP_PROOF) rmSync(work, { recursive: true, force: true });
-console.log('pack-and-install proof passed (ESM + CJS)');
+console.log(
+  `${registry ? 'registry-install' : 'pack-and-install'} proof passed on Node ${nodeVersion} (ESM + CJS + TypeScript node10, node16, nodenext, bundler)`,
+);
