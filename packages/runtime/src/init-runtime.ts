@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
 import { type DeviceInfo, describeCudaGpus } from './device';
+import { rememberDevice } from './device-report';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError, check } from './errors';
 import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } from './kernels/kernel-fixes';
@@ -8,6 +9,7 @@ import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { probes } from './probes';
 import { setSeed } from './seed';
+import { guardNodeReadSync } from './webgpu';
 
 /** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu' | (string & {});
@@ -73,8 +75,6 @@ export interface SkippedBackend {
   /** Why it was skipped: not installed, failed to load (with the error), no CUDA device, software GPU, ... */
   reason: string;
 }
-
-export type { DeviceInfo } from './device';
 
 /** What {@link initRuntime} chose and why. */
 export interface RuntimeInfo {
@@ -253,6 +253,7 @@ async function tryCandidate(
   } catch (err) {
     return fail(`the '${c.backend}' backend failed to initialise: ${(err as Error).message}`);
   }
+  if (c === WEBGPU && isNode()) guardNodeReadSync(tf.backend());
   return probed;
 }
 
@@ -356,6 +357,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
       `initRuntime: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`,
     );
   }
+  rememberDevice(chosen.backend, device);
   const info = await describe(chosen, device, skipped, options, tfjs);
   if (options.verbose ?? true) console.info(info.summary);
   if (tfjs.duplicated) console.warn(`betterdl: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`);

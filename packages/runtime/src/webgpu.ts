@@ -1,4 +1,5 @@
 import { type DeviceInfo, describeWebGpuAdapter, type WebGpuAdapterLike } from './device';
+import { BetterDLError } from './errors';
 import { describeImportFailure, importOptional, isNode } from './platform';
 
 /** The part of `navigator.gpu` betterdl uses. */
@@ -70,4 +71,31 @@ export async function probeWebGpu(gpu: GpuLike, api?: string): Promise<WebGpuPro
     };
   }
   return { ok: true, device: describeWebGpuAdapter(adapter as WebGpuAdapterLike, api) };
+}
+
+const GUARDED = Symbol.for('betterdl.webgpu-readsync-guard');
+
+/**
+ * In Node, tfjs's WebGPU backend reads a GPU tensor synchronously through an `OffscreenCanvas`, which Node
+ * lacks: `dataSync()` fails with "OffscreenCanvas is not defined". This turns that failure into an error
+ * that says what to do instead. Tensors whose values are still on the CPU read synchronously as before.
+ */
+export function guardNodeReadSync(backend: object): void {
+  const b = backend as { readSync(id: object): unknown; [GUARDED]?: boolean };
+  if (b[GUARDED]) return;
+  const readSync = b.readSync;
+  b.readSync = function (this: unknown, id: object) {
+    try {
+      return readSync.call(this, id);
+    } catch (err) {
+      if (!/OffscreenCanvas/.test(String((err as Error)?.message))) throw err;
+      throw new BetterDLError(
+        'UNSUPPORTED',
+        'dataSync()/arraySync() cannot read a tensor from WebGPU in Node (Dawn has no synchronous read): ' +
+          'use await tensor.data() or await tensor.array().',
+        { cause: err },
+      );
+    }
+  };
+  b[GUARDED] = true;
 }
