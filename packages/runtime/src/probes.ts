@@ -1,6 +1,6 @@
 import { type CudaProbe, detectCudaDevice } from './cuda';
 import { cpuDevice, type DeviceInfo } from './device';
-import { env, importOptional, isNode } from './platform';
+import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { probeWebGl, type WebGlProbe } from './webgl';
 import { getWebGpu, probeWebGpu, type WebGpuProbe } from './webgpu';
 
@@ -28,6 +28,17 @@ export async function hasVulkanLoader(): Promise<boolean> {
 /** WebGPU: `navigator.gpu`, or Dawn in Node, and its high-performance adapter. */
 async function webgpu(): Promise<WebGpuProbe> {
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
+  if (isNode()) {
+    try {
+      await importOptional('webgpu');
+    } catch (err) {
+      const d = describeImportFailure(err, 'webgpu').detail;
+      return {
+        ok: false,
+        reason: d === 'not installed' ? 'webgpu (Dawn for Node) not installed' : `webgpu ${d}`,
+      };
+    }
+  }
   if (isNode() && platform === 'linux' && !(await hasVulkanLoader())) {
     return {
       ok: false,
