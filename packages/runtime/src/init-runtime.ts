@@ -9,6 +9,7 @@ import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { probes } from './probes';
 import { setSeed } from './seed';
+import { fixWebGlFloatPrecision } from './webgl-precision';
 import { guardNodeReadSync } from './webgpu';
 
 /** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
@@ -254,6 +255,7 @@ async function tryCandidate(
     return fail(`the '${c.backend}' backend failed to initialise: ${(err as Error).message}`);
   }
   if (c === WEBGPU && isNode()) guardNodeReadSync(tf.backend());
+  if (c === WEBGL) fixWebGlFloatPrecision(tf.backend());
   return probed;
 }
 
