@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceReport, RuntimeInfo } from '@betterdl/runtime';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import type { ParityResult } from './fixtures/gpu/parity';
+import { findChromium } from './test-support/requirements';
 import { gpuUnavailable } from './test-support/swiftshader';
 
 /**
@@ -20,7 +21,8 @@ import { gpuUnavailable } from './test-support/swiftshader';
  * `'webgl'` and `'webgpu'` by name must train with cpu's losses. Also: a bundle of the main entries that
  * does not import a GPU backend carries no GPU code.
  */
-const CHROMIUM = '/usr/bin/chromium';
+/** GPU pages need Chromium's GPU process, so they cannot use the shared HEADLESS_FLAGS (`--disable-gpu`). */
+const CHROMIUM = findChromium();
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['runtime', 'callbacks', 'datasets', 'transfer'];
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
@@ -139,7 +141,7 @@ async function runPage(mode: string, timeoutMs: number): Promise<PageResult> {
   const url = `http://127.0.0.1:${await port}/app/index.html?mode=${mode}`;
   let stderr = '';
   const child = spawn(
-    CHROMIUM,
+    CHROMIUM as string,
     [
       '--headless',
       '--no-sandbox',
@@ -172,9 +174,11 @@ async function runPage(mode: string, timeoutMs: number): Promise<PageResult> {
 }
 
 function needChromium(ctx: TestContext): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  gpuUnavailable('The browser GPU test', `${CHROMIUM} is not installed (apt-get install chromium)`, (n) =>
-    ctx.skip(n),
+  if (CHROMIUM) return true;
+  gpuUnavailable(
+    'Chromium on PATH for the browser GPU test',
+    'apt-get install chromium (or set BETTERDL_CHROMIUM to a Chrome binary)',
+    (n) => ctx.skip(n),
   );
   return false;
 }

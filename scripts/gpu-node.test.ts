@@ -13,7 +13,7 @@ const vulkan = useSwiftShaderVulkan();
 
 function needAdapter(ctx: TestContext): boolean {
   if (vulkan.ok) return true;
-  gpuUnavailable('WebGPU in Node (Dawn on SwiftShader)', vulkan.reason, (note) => ctx.skip(note));
+  gpuUnavailable('SwiftShader Vulkan for WebGPU in Node', vulkan.reason, (note) => ctx.skip(note));
   return false;
 }
 
