@@ -71,7 +71,7 @@ async function child(variant: string): Promise<void> {
     return report({ error: 'tfjs-node-gpu not installed (tfjs-node is)' });
   setSeed(0);
   const n = model === 'mlp' ? MLP_TRAIN : CNN_TRAIN;
-  const tr = fashionMnist('train', n);
+  const tr = await fashionMnist('train', n);
   const x = model === 'mlp' ? tf.tensor2d(tr.x, [tr.n, 784]) : tf.tensor4d(tr.x, [tr.n, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
   const m = build(model);
