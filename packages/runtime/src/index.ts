@@ -1,6 +1,9 @@
 export { registerChainedOps } from './chained-ops';
-export type { CudaProbe } from './cuda';
+export type { CudaGpu, CudaProbe, CudaProbeSources } from './cuda';
 export { detectCudaDevice } from './cuda';
+export type { DeviceInfo } from './device';
+export type { DeviceReport, DeviceReportArgs, KernelPlacement } from './device-report';
+export { deviceReport } from './device-report';
 export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';
 export { checkSingleTfjs } from './duplicate-tfjs';
 export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';

@@ -1,23 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerChainedOps } from './chained-ops';
-import { detectCudaDevice } from './cuda';
+import { type DeviceInfo, describeCudaGpus } from './device';
+import { rememberDevice } from './device-report';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError } from './errors';
 import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } from './kernels/kernel-fixes';
 import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
+import { probes } from './probes';
 import { setSeed } from './seed';
 import { checkArgument, checkBoolean, checkInteger, checkOptions, optionNames } from './validate';
+import { fixWebGlFloatPrecision } from './webgl-precision';
+import { guardNodeReadSync } from './webgpu';
 
 /** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | (string & {});
+export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu' | (string & {});
 
 /** Options of {@link initRuntime}. */
 export interface RuntimeOptions {
   /**
-   * Which backend to use. `'auto'` tries `@tensorflow/tfjs-node-gpu` (only with a usable CUDA device),
-   * `@tensorflow/tfjs-node`, `@tensorflow/tfjs-backend-wasm`, then `cpu`. A named backend that cannot load
-   * is an error that says how to install it, never a silent fallback. Defaults to the environment variable
+   * Which backend to use. In Node, `'auto'` tries `@tensorflow/tfjs-node-gpu` (only with a usable CUDA
+   * device), WebGPU through Dawn (the npm package `webgpu` with `@tensorflow/tfjs-backend-webgpu`, only on
+   * a hardware adapter), `@tensorflow/tfjs-node`, `@tensorflow/tfjs-backend-wasm`, then `cpu`. In a browser
+   * it tries WebGPU (hardware adapter), WebGL2 (hardware renderer that renders to float textures), wasm, then
+   * cpu. `'auto'` passes over software GPUs (SwiftShader, llvmpipe, lavapipe, WARP, fallback adapters: slower
+   * than wasm) and says so; `'webgpu'` or `'webgl'` by name use them. A named backend that cannot load is an
+   * error that says how to install it, never a silent fallback. Defaults to the environment variable
    * `BETTERDL_BACKEND`, else `'auto'`.
    */
   backend?: BackendChoice;
@@ -66,7 +74,7 @@ export interface SkippedBackend {
   backend: string;
   /** The npm package that provides it. */
   package: string;
-  /** Why it was skipped: not installed, failed to load (with the error), no CUDA device, ... */
+  /** Why it was skipped: not installed, failed to load (with the error), no CUDA device, software GPU, ... */
   reason: string;
 }
 
@@ -78,8 +86,10 @@ export interface RuntimeInfo {
   package: string;
   /** True for the libtensorflow bindings (tfjs-node / tfjs-node-gpu). */
   native: boolean;
-  /** True when computing on a GPU. */
+  /** True when computing on a GPU (also a software one: see `device.software`). */
   gpu: boolean;
+  /** The device the backend computes on: GPU adapter or renderer, software or not, CUDA GPUs, or the CPU. */
+  device: DeviceInfo;
   /** wasm: whether the SIMD build runs. */
   simd?: boolean;
   /** wasm: threads in use. */
@@ -104,6 +114,8 @@ interface Candidate {
   native: boolean;
   gpu: boolean;
   install: string;
+  /** The hardware probe to run first (GPU backends). */
+  probe?: 'cuda' | 'webgpu' | 'webgl';
 }
 
 const NODE_GPU: Candidate = {
@@ -111,7 +123,26 @@ const NODE_GPU: Candidate = {
   package: '@tensorflow/tfjs-node-gpu',
   native: true,
   gpu: true,
-  install: 'npm i @tensorflow/tfjs-node-gpu (needs CUDA and cuDNN)',
+  install: 'npm i @tensorflow/tfjs-node-gpu (needs CUDA 11.2 and cuDNN 8)',
+  probe: 'cuda',
+};
+const WEBGPU: Candidate = {
+  backend: 'webgpu',
+  package: '@tensorflow/tfjs-backend-webgpu',
+  native: false,
+  gpu: true,
+  install: isNode()
+    ? 'npm i webgpu @tensorflow/tfjs-backend-webgpu'
+    : "npm i @tensorflow/tfjs-backend-webgpu and import '@tensorflow/tfjs-backend-webgpu' in your app",
+  probe: 'webgpu',
+};
+const WEBGL: Candidate = {
+  backend: 'webgl',
+  package: '@tensorflow/tfjs-backend-webgl',
+  native: false,
+  gpu: true,
+  install: "npm i @tensorflow/tfjs-backend-webgl and import '@tensorflow/tfjs-backend-webgl' in your app",
+  probe: 'webgl',
 };
 const NODE: Candidate = {
   backend: 'tensorflow',
@@ -135,7 +166,7 @@ const CPU: Candidate = {
   install: 'npm i @tensorflow/tfjs-backend-cpu',
 };
 
-const CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const CHOICES = ['auto', 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
 const WASM_BINARIES = [
   'tfjs-backend-wasm.wasm',
   'tfjs-backend-wasm-simd.wasm',
@@ -146,17 +177,45 @@ const WASM_HINT =
   ' (most often the page could not fetch its .wasm binary: serve the files of ' +
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm and pass their URL as initRuntime({ wasmPaths }))';
 
-/** Load a candidate's package and make its backend active; returns null on success or the reason. */
+const CUDA_HINT =
+  ' (tfjs-node-gpu needs CUDA 11.2 and cuDNN 8 libraries; on another CUDA, train on the same GPU with ' +
+  'npm i webgpu @tensorflow/tfjs-backend-webgpu)';
+
+/** Runs the candidate's hardware probe: the device it would compute on, or why it cannot be used. */
+async function probeDevice(
+  c: Candidate,
+  auto: boolean,
+): Promise<{ device: DeviceInfo } | { reason: string }> {
+  if (c.probe === 'cuda') {
+    const cuda = await probes.cuda();
+    return cuda.usable ? { device: describeCudaGpus(cuda.gpus) } : { reason: cuda.reason };
+  }
+  if (c.probe === 'webgpu' || c.probe === 'webgl') {
+    const p = await probes[c.probe]();
+    if (!p.ok) return { reason: p.reason };
+    if (auto && p.device.software) {
+      return {
+        reason:
+          `software GPU ${p.device.description}: slower than wasm (` +
+          `backend '${c.backend}' uses it anyway)`,
+      };
+    }
+    return { device: p.device };
+  }
+  return { device: await probes.cpu() };
+}
+
+/** Load a candidate's package and make its backend active; returns its device, or the reason it failed. */
 async function tryCandidate(
   c: Candidate,
+  auto: boolean,
   threads?: number,
   wasmPaths?: RuntimeOptions['wasmPaths'],
-): Promise<string | null> {
-  if (c.native && !isNode()) return 'not available in a browser';
-  if (c.gpu) {
-    const cuda = await detectCudaDevice();
-    if (!cuda.usable) return cuda.reason;
-  }
+): Promise<{ device: DeviceInfo } | { reason: string }> {
+  if (c.native && !isNode()) return { reason: 'not available in a browser' };
+  const probed = await probeDevice(c, auto);
+  if ('reason' in probed) return probed;
+  const fail = (reason: string) => ({ reason });
   if (!tf.findBackendFactory(c.backend) || c.native) {
     try {
       const mod = await loadBackendPackage(c.package);
@@ -164,11 +223,17 @@ async function tryCandidate(
         (mod as { setThreadsCount?: (n: number) => void }).setThreadsCount?.(threads);
       }
     } catch (err) {
-      return describeImportFailure(err, c.package).detail;
+      const { detail } = describeImportFailure(err, c.package);
+      return fail(c === NODE_GPU && detail !== 'not installed' ? `${detail}${CUDA_HINT}` : detail);
     }
   }
-  if (!tf.findBackendFactory(c.backend))
-    return `${c.package} loaded but registered no '${c.backend}' backend`;
+  if (!tf.findBackendFactory(c.backend)) {
+    const late =
+      c === WEBGPU && isNode()
+        ? ` (it registers only when navigator.gpu exists as it loads: let initRuntime import it, not your code)`
+        : '';
+    return fail(`${c.package} loaded but registered no '${c.backend}' backend${late}`);
+  }
   if (c.backend === 'wasm' && wasmPaths !== undefined && !tf.engine().registry.wasm) {
     const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as {
       setWasmPaths(paths: NonNullable<RuntimeOptions['wasmPaths']>): void;
@@ -176,19 +241,23 @@ async function tryCandidate(
     try {
       wasm.setWasmPaths(wasmPaths);
     } catch (err) {
-      return `setWasmPaths failed: ${(err as Error).message}`;
+      return fail(`setWasmPaths failed: ${(err as Error).message}`);
     }
   }
   if (c.backend === 'wasm' && threads !== undefined && isNode()) await useThreadedWasm(threads);
   try {
     const ok = await tf.setBackend(c.backend);
     if (!ok)
-      return `the '${c.backend}' backend failed to initialise${c === WASM && !isNode() ? WASM_HINT : ''}`;
+      return fail(
+        `the '${c.backend}' backend failed to initialise${c === WASM && !isNode() ? WASM_HINT : ''}`,
+      );
     await tf.ready();
   } catch (err) {
-    return `the '${c.backend}' backend failed to initialise: ${(err as Error).message}`;
+    return fail(`the '${c.backend}' backend failed to initialise: ${(err as Error).message}`);
   }
-  return null;
+  if (c === WEBGPU && isNode()) guardNodeReadSync(tf.backend());
+  if (c === WEBGL) fixWebGlFloatPrecision(tf.backend());
+  return probed;
 }
 
 /** The bundled backends are imported with literal names so bundlers include them; native ones are not. */
@@ -201,9 +270,13 @@ function loadBackendPackage(pkg: string): Promise<unknown> {
 function candidatesFor(choice: string): Candidate[] {
   switch (choice) {
     case 'auto':
-      return [NODE_GPU, NODE, WASM, CPU];
+      return isNode() ? [NODE_GPU, WEBGPU, NODE, WASM, CPU] : [WEBGPU, WEBGL, WASM, CPU];
     case 'tensorflow':
       return [NODE_GPU, NODE];
+    case 'webgpu':
+      return [WEBGPU];
+    case 'webgl':
+      return [WEBGL];
     case 'wasm':
       return [WASM];
     case 'cpu':
@@ -257,15 +330,17 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   }
   const skipped: SkippedBackend[] = [];
   let chosen: Candidate | undefined;
+  let device: DeviceInfo | undefined;
   for (const c of candidatesFor(choice)) {
-    const reason = await tryCandidate(c, options.threads, options.wasmPaths);
-    if (reason === null) {
+    const r = await tryCandidate(c, choice === 'auto', options.threads, options.wasmPaths);
+    if ('device' in r) {
       chosen = c;
+      device = r.device;
       break;
     }
-    skipped.push({ backend: c.backend, package: c.package, reason });
+    skipped.push({ backend: c.backend, package: c.package, reason: r.reason });
   }
-  if (!chosen) {
+  if (!chosen || !device) {
     const tried = skipped.map((s) => `${s.package}: ${s.reason}`).join('; ');
     const install = candidatesFor(choice)
       .map((c) => c.install)
@@ -287,7 +362,8 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
       `initRuntime: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`,
     );
   }
-  const info = await describe(chosen, skipped, options, tfjs);
+  rememberDevice(chosen.backend, device);
+  const info = await describe(chosen, device, skipped, options, tfjs);
   if (options.verbose ?? true) console.info(info.summary);
   if (tfjs.duplicated) console.warn(`betterdl: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`);
   return info;
@@ -320,6 +396,7 @@ function checkWasmPaths(paths: unknown): void {
 
 async function describe(
   c: Candidate,
+  device: DeviceInfo,
   skipped: SkippedBackend[],
   options: RuntimeOptions,
   tfjs: TfjsDuplicateReport,
@@ -336,7 +413,8 @@ async function describe(
     backend: c.backend,
     package: c.package,
     native: c.native,
-    gpu: c.gpu,
+    gpu: device.kind === 'gpu',
+    device,
     versions,
     skipped,
     seed: options.seed ?? null,
@@ -360,6 +438,9 @@ async function describe(
   const hint = skipped.some((s) => s.package === NODE.package && s.reason === 'not installed')
     ? ` — ${NODE.install} for native speed`
     : '';
+  if (c.gpu) {
+    detail = ` on ${device.description}${device.software ? ' (software)' : ''}`;
+  }
   const seed = info.seed === null ? '' : `; seed ${info.seed}`;
   info.summary = `betterdl: ${c.backend} backend${detail}${seed}${why.length ? `; ${why.join('; ')}${hint}` : ''}`;
   return info;
