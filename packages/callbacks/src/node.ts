@@ -8,52 +8,6 @@ export { BackupAndRestore, backupAndRestore, fitWithBackup } from './backup-and-
 export type { CSVLoggerArgs } from './csv-logger';
 export { CSVLogger, csvLogger } from './csv-logger';
 export { fileSystemHandler, loadCheckpoint, loadWeights } from './file-io';
-export type {
-  CyclicalOptions,
-  EarlyStoppingArgs,
-  EpochSchedule,
-  HostTensor,
-  LearningRateSchedule,
-  LearningRateSchedulerArgs,
-  LrFinderArgs,
-  LrFinderResult,
-  ModelCheckpointArgs,
-  MonitorMode,
-  OneCycleOptions,
-  OptimizerState,
-  ProgressBarArgs,
-  ReduceLROnPlateauArgs,
-  SaveTarget,
-  TargetResolver,
-  TemplateField,
-  TerminateOnNaNArgs,
-} from './index';
-export {
-  captureOptimizerState,
-  EarlyStopping,
-  earlyStopping,
-  fillTemplate,
-  formatValue,
-  getLearningRate,
-  LearningRateScheduler,
-  learningRateScheduler,
-  lrFinder,
-  ModelCheckpoint,
-  ProgressBar,
-  parseTemplate,
-  progressBar,
-  progressLine,
-  ReduceLROnPlateau,
-  readMonitor,
-  reduceLROnPlateau,
-  resolveLogs,
-  restoreOptimizerState,
-  StepScheduler,
-  schedules,
-  setLearningRate,
-  stepScheduler,
-  TerminateOnNaN,
-  terminateOnNaN,
-  tfjsMonitorName,
-} from './index';
+export * from './index';
+// Shadows the main entry's modelCheckpoint with one that also writes files (a superset of its behaviour).
 export { modelCheckpoint } from './node-model-checkpoint';

@@ -120,11 +120,6 @@ export function cloneWeights(model: tfl.LayersModel): tf.Tensor[] {
   return model.weights.map((w) => tf.clone(w.read()));
 }
 
-/** Sets a model's weights from tensors made by {@link cloneWeights}; the tensors stay owned by the caller. */
-export function assignWeights(model: tfl.LayersModel, weights: tf.Tensor[]): void {
-  model.setWeights(weights);
-}
-
 /** A model's weights copied to host memory. */
 export async function readWeights(model: tfl.LayersModel): Promise<HostTensor[]> {
   const out: HostTensor[] = [];

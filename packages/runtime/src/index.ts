@@ -16,7 +16,6 @@ export {
 } from './kernels/kernel-fixes';
 export type { TensorLeakReport } from './memory';
 export { assertNoLeaks, trackTensors } from './memory';
-export { isNode } from './platform';
 export type { PyTemplateField, PyTemplatePart, PyValue } from './py-format';
 export {
   fillPythonTemplate,

@@ -116,16 +116,28 @@ export function giveOptimizerToModel(model: tfl.LayersModel): void {
   (model as unknown as Internals).isOptimizerOwned = true;
 }
 
-const related = new Set<WeakRef<tfl.LayersModel>>();
+const RELATED = Symbol.for('betterdl.transfer.sharing-models');
+
+/** Models that share layers, kept under a `Symbol.for` key so every copy of this package sees one set. */
+function relatedModels(): Set<WeakRef<tfl.LayersModel>> {
+  const g = globalThis as unknown as Record<symbol, Set<WeakRef<tfl.LayersModel>> | undefined>;
+  let set = g[RELATED];
+  if (!set) {
+    set = new Set();
+    g[RELATED] = set;
+  }
+  return set;
+}
 
 /** Remembers a model that shares layers with others, so that freezing one keeps the others compiled right. */
 export function registerSharingModel(model: tfl.LayersModel): void {
-  related.add(new WeakRef(model));
+  relatedModels().add(new WeakRef(model));
 }
 
 /** Recompiles every registered, still-alive, compiled model whose trainable weights went stale. */
 export function syncRegisteredModels(except?: tfl.LayersModel): tfl.LayersModel[] {
   const done: tfl.LayersModel[] = [];
+  const related = relatedModels();
   for (const ref of related) {
     const m = ref.deref();
     if (m === undefined) {

@@ -3,42 +3,6 @@
  * `file://` URLs and paths, plus `savePretrained` (both without `@tensorflow/tfjs-node`).
  */
 
+// Shadows the main entry's loadPretrained with one that also reads files (a superset of its behaviour).
 export { loadPretrained, savePretrained } from './file-io';
-export type {
-  AttachHeadArgs,
-  BatchSource,
-  ExtractFeaturesArgs,
-  FeatureExtractorArgs,
-  FineTuneArgs,
-  FineTuneData,
-  FineTunePhase,
-  FineTuneResult,
-  FitCallback,
-  FreezeOptions,
-  FreezeResult,
-  Layer,
-  LayerEntry,
-  LayerSelector,
-  LoadPretrainedArgs,
-  PretrainedSource,
-  RecommendStrategyArgs,
-  SoftmaxRegressionArgs,
-  SoftmaxRegressionResult,
-  StrategyAdvice,
-} from './index';
-export {
-  attachHead,
-  extractFeatures,
-  featureExtractor,
-  fineTune,
-  freeze,
-  headLayersOf,
-  leafLayers,
-  recommendStrategy,
-  selectLayers,
-  softmaxRegression,
-  syncTrainable,
-  trainableState,
-  unfreeze,
-  walkLayers,
-} from './index';
+export * from './index';

@@ -1,5 +1,6 @@
 import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { globalState } from '../global-state';
 
 /** The few members of tfjs-backend-wasm's `BackendWasm` that the kernel fixes use. */
 export interface WasmBackendLike {
@@ -11,18 +12,18 @@ export interface WasmBackendLike {
 }
 
 /** The kernel functions of the wasm backend as they were before any fix replaced them. */
-const originals = new Map<string, tf.KernelFunc>();
+const originals = () => globalState('runtime.wasm-stock-kernels', () => new Map<string, tf.KernelFunc>());
 
 /** Remembers the stock wasm kernel `name` (once) so that fixes can call it even after replacing it. */
 export function rememberOriginal(name: string): tf.KernelConfig | undefined {
   const config = tf.getKernel(name, 'wasm');
-  if (config && !originals.has(name)) originals.set(name, config.kernelFunc);
+  if (config && !originals().has(name)) originals().set(name, config.kernelFunc);
   return config;
 }
 
 /** Calls the stock wasm kernel `name` with a kernel's own arguments (no bookkeeping: nothing to free). */
 export function callStock(name: string, args: Parameters<tf.KernelFunc>[0]): TensorInfo {
-  const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+  const fn = originals().get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
   if (!fn) throw new Error(`betterdl kernel fixes: the wasm backend has no '${name}' kernel`);
   return fn(args) as TensorInfo;
 }
@@ -39,7 +40,7 @@ export class WasmOps {
 
   /** Calls the stock wasm kernel `name`; the result is freed by {@link WasmOps.dispose} unless kept. */
   run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+    const fn = originals().get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
     if (!fn) throw new Error(`betterdl kernel fixes: the wasm backend has no '${name}' kernel`);
     const out = fn({ inputs, backend: this.backend, attrs }) as TensorInfo;
     this.temps.push(out);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
+import { globalState } from '../global-state';
 import { importOptional } from '../platform';
 
 const PKG = '@tensorflow/tfjs-backend-wasm';
@@ -25,7 +26,8 @@ interface NodeBits {
   path: typeof import('node:path');
 }
 
-let threadedFor: number | null = null;
+/** The thread count the wasm module was built for (`null`: stock module), shared by every runtime copy. */
+const threaded = () => globalState('runtime.wasm-threads', () => ({ for: null as number | null }));
 
 /**
  * Builds tfjs's threaded-SIMD wasm module the way Node can run it. Stock tfjs refuses threads in Node
@@ -78,7 +80,7 @@ export async function useThreadedWasm(threads: number): Promise<void> {
   const wasm = await importOptional<WasmPackage>(PKG);
   const running = (tf.engine().registry as Record<string, unknown>).wasm !== undefined;
   if (running) {
-    if (threadedFor === threads || (threads === 1 && threadedFor === null)) return;
+    if (threaded().for === threads || (threads === 1 && threaded().for === null)) return;
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `initRuntime: the wasm backend already runs with ${wasm.getThreadsCount()} thread(s); threads can only be ` +
@@ -114,5 +116,5 @@ export async function useThreadedWasm(threads: number): Promise<void> {
     },
     2,
   );
-  threadedFor = threads;
+  threaded().for = threads;
 }
