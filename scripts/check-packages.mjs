@@ -1,4 +1,5 @@
-// Packaging checks for every package: publint, @arethetypeswrong/cli, and no copy of tfjs inside dist/.
+// Packaging checks for every package: publint, @arethetypeswrong/cli, no copy of tfjs inside dist/, and no
+// test code in the tarball (test files, fixtures, test helpers, anything importing vitest).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,21 @@ for (const name of pkgs) {
   if (bundled.length) {
     console.error(`✗ ${name}: dist holds tfjs code (${bundled.join(', ')}): keep @tensorflow/* external`);
     failed++;
+  }
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' }),
+  )[0].files.map((f) => f.path);
+  const testCode = packed.filter(
+    (f) =>
+      /\.test\.|(^|\/)(fixtures|__tests__)\/|test-(helpers|utils)/.test(f) ||
+      (/\.(ts|c?js)$/.test(f) &&
+        /from ['"]vitest['"]|require\(['"]vitest['"]\)/.test(readFileSync(join(dir, f), 'utf8'))),
+  );
+  if (testCode.length) {
+    console.error(`✗ ${name}: the tarball ships test code (${testCode.join(', ')}): exclude it in "files"`);
+    failed++;
+  } else {
+    console.log(`✓ ${name}: ${packed.length} packed files, no test code`);
   }
   for (const [cmd, args] of [
     ['publint', ['--strict']],

@@ -1,5 +1,5 @@
 import { BetterDLError } from '@betterdl/runtime';
-import { assertWritable, fileSystemHandler, toFsPath } from './file-io';
+import { assertWritable, fileSystemHandler, toFsPath } from './node-file-io';
 import { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint';
 import { parseTemplate } from './path-template';
 import type { SaveTarget } from './save-model';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPretrained as loadPretrainedNode, savePretrained } from './file-io';
+import { loadPretrained as loadPretrainedNode, savePretrained } from './node-file-io';
 import { tinyCnn } from './fixtures/models';
 import { loadPretrained } from './load-pretrained';
 

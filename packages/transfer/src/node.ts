@@ -4,5 +4,5 @@
  */
 
 // Shadows the main entry's loadPretrained with one that also reads files (a superset of its behaviour).
-export { loadPretrained, savePretrained } from './file-io';
+export { loadPretrained, savePretrained } from './node-file-io';
 export * from './index';

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isBetterDLError } from '../errors';
 import { initRuntime } from '../init-runtime';
 import { listWasmKernelFixes } from './kernel-fixes';
-import { rand } from './test-utils';
+import { rand } from './fixtures/test-utils';
 
 const FIXED = [
   'BatchMatMul',

@@ -5,7 +5,7 @@ import { initRuntime, isBetterDLError, setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupAndRestore, backupAndRestore, fitWithBackup } from './backup-and-restore';
+import { BackupAndRestore, backupAndRestore, fitWithBackup } from './node-backup-and-restore';
 import { expectNoBatchHooks, toyData, weightValues } from './fixtures/helpers';
 import { getLearningRate, setLearningRate } from './learning-rate';
 

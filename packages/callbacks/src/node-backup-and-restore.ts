@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BetterDLError, getRandomState, setRandomState } from '@betterdl/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './file-io';
+import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './node-file-io';
 import { modelOptimizer } from './learning-rate';
 import {
   captureOptimizerState,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BetterDLError } from '@betterdl/runtime';
-import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './download';
+import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './node-download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
 import { checkLimit, type ImageDatasetOptions, type ImageSplit, imageDataset } from './image-dataset';
 

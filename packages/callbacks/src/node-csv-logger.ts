@@ -3,7 +3,7 @@ import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, toFsPath } from './file-io';
+import { assertWritable, toFsPath } from './node-file-io';
 import { resolveLogs } from './monitor';
 
 /** Options of {@link csvLogger}. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csvLogger } from './csv-logger';
+import { csvLogger } from './node-csv-logger';
 import { expectNoBatchHooks, tinyModel, toyData } from './fixtures/helpers';
 
 beforeAll(async () => {
