@@ -125,8 +125,7 @@ export function testEntries(p: EntryPins): void {
       const path = join(e.parentPath, e.name);
       if (path.includes(`${join(p.dir, 'fixtures')}`) || e.name === 'node.ts') continue;
       const src = readFileSync(path, 'utf8');
-      if (NODE_IMPORT.test(src))
-        expect(e.name, 'imports Node modules').toMatch(/^node-/);
+      if (NODE_IMPORT.test(src)) expect(e.name, 'imports Node modules').toMatch(/^node-/);
     }
   });
 }

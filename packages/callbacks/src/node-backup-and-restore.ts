@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { BetterDLError, getRandomState, setRandomState } from '@betterdl/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './node-file-io';
 import { modelOptimizer } from './learning-rate';
+import { assertWritable, previousPath, toFsPath, writeDirAtomic } from './node-file-io';
 import {
   captureOptimizerState,
   type HostTensor,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csvLogger } from './node-csv-logger';
 import { expectNoBatchHooks, tinyModel, toyData } from './fixtures/helpers';
+import { csvLogger } from './node-csv-logger';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });

@@ -3,8 +3,8 @@ import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BetterDLError, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable, toFsPath } from './node-file-io';
 import { resolveLogs } from './monitor';
+import { assertWritable, toFsPath } from './node-file-io';
 
 /** Options of {@link csvLogger}. */
 export interface CSVLoggerArgs {

@@ -1,6 +1,6 @@
 import { BetterDLError } from '@betterdl/runtime';
-import { assertWritable, fileSystemHandler, toFsPath } from './node-file-io';
 import { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint';
+import { assertWritable, fileSystemHandler, toFsPath } from './node-file-io';
 import { parseTemplate } from './path-template';
 import type { SaveTarget } from './save-model';
 

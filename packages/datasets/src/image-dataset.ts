@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IdxArray } from './idx';
 import { toCategorical } from './to-categorical';
@@ -45,6 +45,7 @@ export function imageDataset(
   options: ImageDatasetOptions = {},
   names: [string, string] = ['images', 'labels'],
 ): ImageSplit {
+  requireBackend('imageDataset');
   const { scale = true, flatten = false, oneHot = false, limit, numClasses = 10 } = options;
   checkLimit('imageDataset', limit);
   if (images.shape.length !== 3) {

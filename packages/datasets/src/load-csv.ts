@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link parseCsv} and `loadCsv`. */
@@ -90,6 +90,7 @@ export function splitCsv(text: string, delimiter = ','): Array<{ line: number; f
  * const { x, y } = parseCsv('a,b,target\n1,2,0\n3,4,1\n', { label: 'target' });
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
+  requireBackend('parseCsv');
   const { header = true, delimiter = ',' } = options;
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n') {
     throw new BetterDLError(
@@ -177,6 +178,7 @@ export function isUrl(source: string): boolean {
  * const { x, y, classes } = await loadCsv('https://example.com/iris.csv', { label: 'species' });
  */
 export async function loadCsv(source: string, options: CsvOptions = {}): Promise<CsvDataset> {
+  requireBackend('loadCsv');
   if (isUrl(source)) {
     const res = await fetch(source);
     if (!res.ok) throw new BetterDLError('IO_ERROR', `loadCsv: ${source} answered HTTP ${res.status}.`);

@@ -9,8 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './node-download';
 import { encodeIdx } from './idx';
+import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './node-download';
 import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './node-load-mnist';
 
 const payload = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251);

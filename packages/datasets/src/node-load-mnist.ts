@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BetterDLError } from '@betterdl/runtime';
-import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './node-download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
 import { checkLimit, type ImageDatasetOptions, type ImageSplit, imageDataset } from './image-dataset';
+import { consoleProgress, type DownloadProgress, dataHome, downloadFile } from './node-download';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
 export interface LoadMnistOptions extends ImageDatasetOptions {

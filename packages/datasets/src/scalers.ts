@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Data a scaler accepts: a `[n, f]` tensor or rows of numbers. */
@@ -127,6 +127,7 @@ export abstract class Scaler {
 
   /** Scales `x` with the fitted statistics; returns a new float32 tensor. */
   transform(x: ScalerInput): tf.Tensor {
+    requireBackend('Scaler.transform');
     const [shift, scale] = this.params('transform', x);
     return tf.tidy(() => {
       const input = x instanceof tf.Tensor ? x : tf.tensor2d(x);
@@ -141,6 +142,7 @@ export abstract class Scaler {
 
   /** Undoes {@link transform}: maps scaled values back to the original units. */
   inverseTransform(x: ScalerInput): tf.Tensor {
+    requireBackend('Scaler.inverseTransform');
     const [shift, scale] = this.params('inverseTransform', x);
     return tf.tidy(() => {
       const input = x instanceof tf.Tensor ? x : tf.tensor2d(x);

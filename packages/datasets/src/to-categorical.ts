@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * Negative, fractional, non-finite or too-large labels are an error naming the first bad index.
  */
 export function toCategorical(labels: ArrayLike<number> | tf.Tensor, numClasses?: number): tf.Tensor2D {
+  requireBackend('toCategorical');
   const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
   let max = -1;
   for (let i = 0; i < values.length; i++) {

@@ -26,6 +26,7 @@ describe('@betterdl/runtime entries', () => {
       'isBetterDLError',
       'listWasmKernelFixes',
       'removeWasmKernelFixes',
+      'requireBackend',
       'setRandomState',
       'setSeed',
       'trackTensors',

@@ -25,5 +25,6 @@ export {
   pyRepr,
   pyStr,
 } from './py-format';
+export { requireBackend } from './require-backend';
 export type { RandomSource } from './seed';
 export { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -77,6 +77,7 @@ export async function loadPretrained(
   source: PretrainedSource,
   args: LoadPretrainedArgs = {},
 ): Promise<tfl.LayersModel> {
+  requireBackend('loadPretrained');
   if (typeof source === 'string') {
     if (/^https?:\/\//i.test(source)) return loadFromHttp(source, args);
     if (/^file:\/\//i.test(source) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -78,6 +78,7 @@ export async function loadPretrained(
   source: PretrainedSource,
   args: LoadPretrainedArgs = {},
 ): Promise<tfl.LayersModel> {
+  requireBackend('loadPretrained');
   return isFileSource(source) ? loadFromFile(source) : loadPretrainedBrowser(source, args);
 }
 

@@ -3,6 +3,6 @@
  * `file://` URLs and paths, plus `savePretrained` (both without `@tensorflow/tfjs-node`).
  */
 
+export * from './index';
 // Shadows the main entry's loadPretrained with one that also reads files (a superset of its behaviour).
 export { loadPretrained, savePretrained } from './node-file-io';
-export * from './index';
