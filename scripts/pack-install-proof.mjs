@@ -83,22 +83,22 @@ const rt = { esm: await import('@betterdl/runtime'), cjs: require('@betterdl/run
 const tr = { esm: await import('@betterdl/transfer'), cjs: require('@betterdl/transfer/node'), esmNode: await import('@betterdl/transfer/node') };
 const ds = { esm: await import('@betterdl/datasets'), esmNode: await import('@betterdl/datasets/node'), cjs: require('@betterdl/datasets'), cjsNode: require('@betterdl/datasets/node') };
 await rt.esm.initRuntime({ backend: 'cpu', verbose: false });
-const fail = (msg) => { throw new Error('cross-entry: ' + msg); };
+const failCross = (msg) => { throw new Error('cross-entry: ' + msg); };
 
 // Seeding: set through one entry and format, read and drawn through the others.
 rt.esm.setSeed(7);
-if (rt.cjs.getSeed() !== 7) fail('getSeed() from the CJS /node entry does not see setSeed(7) from the ESM main entry');
+if (rt.cjs.getSeed() !== 7) failCross('getSeed() from the CJS /node entry does not see setSeed(7) from the ESM main entry');
 const a = [Math.random(), Math.random()];
 rt.cjs.setSeed(7);
 const b = [Math.random(), Math.random()];
-if (a.join() !== b.join()) fail('setSeed(7) through two entries draws different numbers');
-if (JSON.stringify(rt.esm.getRandomState()) !== JSON.stringify(rt.cjs.getRandomState())) fail('getRandomState differs across entries');
+if (a.join() !== b.join()) failCross('setSeed(7) through two entries draws different numbers');
+if (JSON.stringify(rt.esm.getRandomState()) !== JSON.stringify(rt.cjs.getRandomState())) failCross('getRandomState differs across entries');
 
 // RandomState made by any copy is a RandomState for every copy.
 for (const [from, lib] of Object.entries(ds)) {
   const r = new lib.RandomState(3);
   for (const [to, other] of Object.entries(ds)) {
-    if (!(r instanceof other.RandomState)) fail('a RandomState from ' + from + ' is not instanceof the one of ' + to);
+    if (!(r instanceof other.RandomState)) failCross('a RandomState from ' + from + ' is not instanceof the one of ' + to);
     const d = other.makeCircles({ nSamples: 8, randomState: r });
     d.x.dispose(); d.y.dispose();
   }
@@ -108,7 +108,7 @@ for (const [from, lib] of Object.entries(ds)) {
 for (const [from, to] of [['esm', 'esmNode'], ['esm', 'cjs'], ['cjs', 'esm']]) {
   const base = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu' })] });
   const model = tr[from].attachHead(base, { classes: 2 });
-  if (tr[to].headLayersOf(model)?.length !== tr[from].headLayersOf(model)?.length) fail('headLayersOf differs across entries');
+  if (tr[to].headLayersOf(model)?.length !== tr[from].headLayersOf(model)?.length) failCross('headLayersOf differs across entries');
   const x = tf.randomUniform([16, 4]);
   const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], 'int32'), 2);
   await tr[to].fineTune(model, { x, y }, { warmup: { epochs: 1, lr: 0.01 }, unfreeze: { epochs: 1, lr: 0.001 } });
