@@ -30,7 +30,7 @@ it('a tfjs whose shuffle changed fails with a BetterDLError naming its version a
     version_core: '4.99.0',
     util: { ...tf.util, shuffle: (a: unknown[]) => a.reverse() },
   };
-  const err = errorOf(() => checkTfjsInternals(core as typeof tf));
+  const err = errorOf(() => checkTfjsInternals(core as unknown as typeof tf));
   expect(isBetterDLError(err)).toBe(true);
   expect(err.code).toBe('UNSUPPORTED');
   expect(err.message).toMatch(/util\.shuffle/);
@@ -46,7 +46,7 @@ it('a tfjs whose optimizers moved their rate field fails the same way, and leaks
     return o;
   };
   const core = { ...tf, version_core: '4.99.0', train: { ...tf.train, adam } };
-  const err = errorOf(() => checkTfjsInternals(core as typeof tf));
+  const err = errorOf(() => checkTfjsInternals(core as unknown as typeof tf));
   expect(err.message).toMatch(/Adam keeping its rate in a numeric learningRate field.*4\.99\.0/);
   expect(tf.memory().numTensors).toBe(before);
 });
