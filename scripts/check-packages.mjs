@@ -7,6 +7,14 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const pkgs = readdirSync(join(root, 'packages'));
 let failed = 0;
+// The supported tfjs range lives once, in the pnpm catalog; every @tensorflow peer must say exactly that.
+const catalog = Object.fromEntries(
+  [
+    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(
+      /^\s+"(@tensorflow\/[^"]+)":\s*(\S+)/gm,
+    ),
+  ].map((m) => [m[1], m[2]]),
+);
 for (const name of pkgs) {
   const dir = join(root, 'packages', name);
   if (!existsSync(join(dir, 'package.json'))) continue;
@@ -24,6 +32,15 @@ for (const name of pkgs) {
   if (bundled.length) {
     console.error(`✗ ${name}: dist holds tfjs code (${bundled.join(', ')}): keep @tensorflow/* external`);
     failed++;
+  }
+  const peers = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).peerDependencies ?? {};
+  for (const [dep, range] of Object.entries(peers)) {
+    if (dep.startsWith('@tensorflow/') && range !== catalog[dep]) {
+      console.error(
+        `✗ ${name}: peer ${dep} is ${range}, the catalog (pnpm-workspace.yaml) says ${catalog[dep]}`,
+      );
+      failed++;
+    }
   }
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' }),
