@@ -7,6 +7,7 @@ import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } f
 import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { setSeed } from './seed';
+import { isBackendStarted } from './tfjs-internals';
 
 /** A backend name accepted by {@link initRuntime}. Any other registered tfjs backend name also works. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | (string & {});
@@ -168,7 +169,7 @@ async function tryCandidate(
   }
   if (!tf.findBackendFactory(c.backend))
     return `${c.package} loaded but registered no '${c.backend}' backend`;
-  if (c.backend === 'wasm' && wasmPaths !== undefined && !tf.engine().registry.wasm) {
+  if (c.backend === 'wasm' && wasmPaths !== undefined && !isBackendStarted('wasm')) {
     const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as {
       setWasmPaths(paths: NonNullable<RuntimeOptions['wasmPaths']>): void;
     };
@@ -249,7 +250,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `initRuntime: unknown backend '${choice}'. Use one of ${CHOICES.join(', ')}, or import the package that ` +
-        `registers '${choice}' first (registered now: ${Object.keys(tf.engine().registryFactory).join(', ') || 'none'}).`,
+        `registers '${choice}' first (registered now: ${tf.engine().backendNames().join(', ') || 'none'}).`,
     );
   }
   const skipped: SkippedBackend[] = [];

@@ -1,6 +1,7 @@
 import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { globalState } from '../global-state';
+import { wasmBackend } from '../tfjs-internals';
 
 /** The few members of tfjs-backend-wasm's `BackendWasm` that the kernel fixes use. */
 export interface WasmBackendLike {
@@ -130,7 +131,7 @@ export class WasmOps {
 
 /** Runs `body` with a fresh {@link WasmOps}, keeps its result and frees everything else, even on error. */
 export function withOps(backend: unknown, body: (ops: WasmOps) => TensorInfo): TensorInfo {
-  const ops = new WasmOps(backend as WasmBackendLike);
+  const ops = new WasmOps(wasmBackend<WasmBackendLike>(backend));
   try {
     return ops.keep(body(ops));
   } finally {
