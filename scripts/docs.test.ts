@@ -289,6 +289,10 @@ describe('the documentation snippets, run in a fresh project', () => {
       expect(b.fragment!.length, `${b.file}:${b.line}`).toBeGreaterThan(10);
   });
 
+  // A user's shell: no test-runner or betterdl settings leak into the snippet.
+  const snippetEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(BETTERDL_|VITEST|NODE_OPTIONS$|TEST$)/.test(k)),
+  );
   for (const [i, b] of blocks.entries()) {
     const name = `${relative(ROOT, b.file)}:${b.line}`;
     if (b.fragment) {
@@ -308,7 +312,7 @@ describe('the documentation snippets, run in a fresh project', () => {
           stdio: 'pipe',
           encoding: 'utf8',
           timeout: 120_000,
-          env: { ...process.env, BETTERDL_BACKEND: '', NODE_OPTIONS: '' },
+          env: snippetEnv,
         });
       } catch (err) {
         const e = err as { stdout?: string; stderr?: string; message: string };
