@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, loadWeights } from './file-io';
+import { loadCheckpoint, loadWeights } from './node-file-io';
 import { tinyModel, toyData, weightValues } from './fixtures/helpers';
 import { modelCheckpoint } from './node-model-checkpoint';
 
