@@ -13,7 +13,7 @@ export function packageConfig(entries: Record<string, string>, overrides: Option
     clean: true,
     target: 'es2022',
     platform: 'neutral',
-    splitting: false,
+    splitting: true,
     shims: true,
     treeshake: true,
     external: [/^@tensorflow\//, /^@betterdl\//, /^node:/],

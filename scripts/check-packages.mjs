@@ -1,7 +1,8 @@
 // Packaging checks for every package, on the tarball users get: each package is packed once (`pnpm pack`, whose
 // `prepack` builds dist/ when it is missing or stale), then the tarball must hold every file its exports name,
 // README.md, LICENSE and CHANGELOG.md and no tests; publint --strict; @arethetypeswrong/cli with every
-// resolution profile (node10, node16 from CJS and ESM, bundler); and no copy of tfjs inside dist/.
+// resolution profile (node10, node16 from CJS and ESM, bundler); and no copy of tfjs inside dist/; every @tensorflow peer
+// equals the pnpm catalog's range; no test code (test helpers, anything importing vitest) in the tarball.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,14 @@ function tarballFiles(tgz) {
     .map((p) => p.replace(/^package\//, ''));
 }
 
+// The supported tfjs range lives once, in the pnpm catalog; every @tensorflow peer must say exactly that.
+const catalog = Object.fromEntries(
+  [
+    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(
+      /^\s+"(@tensorflow\/[^"]+)":\s*(\S+)/gm,
+    ),
+  ].map((m) => [m[1], m[2]]),
+);
 for (const name of pkgs) {
   const dir = join(root, 'packages', name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -59,6 +68,19 @@ for (const name of pkgs) {
   );
   if (bundled.length)
     fail(`${name}: dist holds tfjs code (${bundled.join(', ')}): keep @tensorflow/* external`);
+  for (const [dep, range] of Object.entries(pkg.peerDependencies ?? {})) {
+    if (dep.startsWith('@tensorflow/') && range !== catalog[dep])
+      fail(`${name}: peer ${dep} is ${range}, the catalog (pnpm-workspace.yaml) says ${catalog[dep]}`);
+  }
+  const testCode = [...files].filter(
+    (f) =>
+      /test-(helpers|utils)|(^|\/)__tests__\//.test(f) ||
+      (/\.(ts|c?js)$/.test(f) &&
+        existsSync(join(dir, f)) &&
+        /from ['"]vitest['"]|require\(['"]vitest['"]\)/.test(readFileSync(join(dir, f), 'utf8'))),
+  );
+  if (testCode.length)
+    fail(`${name}: the tarball ships test code (${testCode.join(', ')}): exclude it in "files"`);
 
   for (const [cmd, args] of [
     ['publint', ['run', tgz, '--strict']],

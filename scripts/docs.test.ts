@@ -1,13 +1,27 @@
 // Checks the documentation: every relative link and image in docs/ and the READMEs points at a file that
 // exists (and, for links into markdown, at a heading that exists); every TypeScript block parses; the blocks
-// in docs/ also type-check against the packages' sources (mark a block ```ts no-check to only parse it).
+// in docs/ also type-check against the packages' sources (mark a block ```ts no-check to only parse it); and
+// every self-contained block of README.md, docs/ and the package READMEs RUNS, in a fresh project outside
+// the repository that has only the documented install lines (the packed tarballs standing in for npm).
+// A block that is not self-contained says so and why in its info string: ```ts fragment: <reason>.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './example';
+// @ts-expect-error a plain .mjs helper shared with the pack-and-install proof
+import { installProject, packAll } from './scratch-project.mjs';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -97,6 +111,8 @@ interface CodeBlock {
   code: string;
   /** The block's info string holds `no-check`: parse only. */
   noCheck: boolean;
+  /** Why the block is not self-contained (```ts fragment: <reason>), or `null`: it runs as written. */
+  fragment: string | null;
 }
 
 /** Every ```ts / ```typescript block of a markdown text. */
@@ -105,7 +121,14 @@ function tsBlocks(file: string, md: string): CodeBlock[] {
   const re = /^(```|~~~)(ts|typescript|tsx)\b([^\n]*)\n([\s\S]*?)^\1\s*$/gm;
   for (const m of md.matchAll(re)) {
     const line = md.slice(0, m.index).split('\n').length;
-    blocks.push({ file, line, code: m[4]!, noCheck: /\bno-check\b/.test(m[3]!) });
+    const fragment = m[3]!.match(/\bfragment\b:?\s*(.*)$/);
+    blocks.push({
+      file,
+      line,
+      code: m[4]!,
+      noCheck: /\bno-check\b/.test(m[3]!),
+      fragment: fragment ? fragment[1]!.trim() || 'marked as a fragment' : null,
+    });
   }
   return blocks;
 }
@@ -190,6 +213,7 @@ describe('the link and code checker', () => {
       line: 3,
       code: 'const a: number = 1;\n',
       noCheck: false,
+      fragment: null,
     };
     const bad: CodeBlock = { ...good, code: 'const a = ;\n' };
     expect(parseErrors(good)).toEqual([]);
@@ -221,6 +245,81 @@ describe('the documentation', () => {
     expect(checked.length).toBeGreaterThan(0);
     expect(typeErrors(checked)).toEqual([]);
   });
+});
+
+/** The packages named by the documented `npm install` lines (shell blocks; not `-g` tool installs). */
+function documentedInstall(files: string[]): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/^\s*npm install ((?:@?[\w./-]+(?:@\S+)? ?)+)$/gm)) {
+      const words = m[1]!.trim().split(/\s+/);
+      if (words.some((w) => w.startsWith('-'))) continue;
+      for (const w of words) names.add(w);
+    }
+  }
+  return [...names].sort();
+}
+
+/** Markdown whose snippets must run: the root README, docs/ and the package READMEs. */
+function runnableFiles(): string[] {
+  return markdownFiles().filter((f) => !relative(ROOT, f).startsWith('examples'));
+}
+
+describe('the documentation snippets, run in a fresh project', () => {
+  const files = runnableFiles();
+  const blocks = files.flatMap((f) => tsBlocks(f, readFileSync(f, 'utf8')));
+  let work = '';
+  let app = '';
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'betterdl-docs-'));
+    app = join(work, 'app');
+    const install = documentedInstall(files);
+    expect(install).toContain('@betterdl/runtime');
+    installProject(app, install, packAll(join(work, 'tarballs')));
+  }, 900_000);
+
+  afterAll(() => {
+    if (work && !process.env.KEEP_DOCS_PROJECT) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('has runnable snippets, and fragments say why they are not self-contained', () => {
+    expect(blocks.filter((b) => !b.fragment).length).toBeGreaterThan(20);
+    for (const b of blocks.filter((b) => b.fragment))
+      expect(b.fragment!.length, `${b.file}:${b.line}`).toBeGreaterThan(10);
+  });
+
+  // A user's shell: no test-runner or betterdl settings leak into the snippet.
+  const snippetEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(BETTERDL_|VITEST|NODE_OPTIONS$|TEST$)/.test(k)),
+  );
+  for (const [i, b] of blocks.entries()) {
+    const name = `${relative(ROOT, b.file)}:${b.line}`;
+    if (b.fragment) {
+      it.skip(`${name} (fragment: ${b.fragment})`, () => {});
+      continue;
+    }
+    it(`${name} runs as written`, () => {
+      const dir = join(app, `snippet-${i}`);
+      mkdirSync(dir, { recursive: true });
+      const js = ts.transpileModule(b.code, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
+      writeFileSync(join(dir, 'snippet.mjs'), js);
+      try {
+        execFileSync(process.execPath, ['snippet.mjs'], {
+          cwd: dir,
+          stdio: 'pipe',
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: snippetEnv,
+        });
+      } catch (err) {
+        const e = err as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`${name} failed:\n${e.stderr || e.message}\n${e.stdout ?? ''}`.slice(0, 4000));
+      }
+    });
+  }
 });
 
 describe('the API reference', () => {

@@ -144,6 +144,103 @@ for (const [mode, { files, ...options }] of Object.entries(modes)) {
   run('node', [join(app, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], app);
   console.log(`TypeScript ${mode}: every entry resolves with types`);
 }
+// One program mixing the entries (and the ESM and CommonJS builds): every export both entries have is the same
+// object, and state made through one works through the other.
+const overrides = { callbacks: ['modelCheckpoint'], datasets: ['loadCsv'], transfer: ['loadPretrained'] };
+const mixed = (kind, load) => `
+const names = ${JSON.stringify(names)};
+const overrides = ${JSON.stringify(overrides)};
+const fail = (msg) => { throw new Error('${kind}: ' + msg); };
+for (const n of names) {
+  const main = ${load}('@betterdl/' + n);
+  const node = ${load}('@betterdl/' + n + '/node');
+  for (const [k, v] of Object.entries(main)) {
+    if ((overrides[n] ?? []).includes(k)) {
+      if (typeof node[k] !== 'function' || node[k] === v) fail(n + '/node ' + k + ' should be the Node superset');
+    } else if (node[k] !== v) fail('@betterdl/' + n + ' and @betterdl/' + n + '/node export different ' + k);
+  }
+}
+`;
+const crossState = `
+const tf = require('@tensorflow/tfjs');
+const rt = { esm: await import('@betterdl/runtime'), cjs: require('@betterdl/runtime/node') };
+const tr = { esm: await import('@betterdl/transfer'), cjs: require('@betterdl/transfer/node'), esmNode: await import('@betterdl/transfer/node') };
+const ds = { esm: await import('@betterdl/datasets'), esmNode: await import('@betterdl/datasets/node'), cjs: require('@betterdl/datasets'), cjsNode: require('@betterdl/datasets/node') };
+await rt.esm.initRuntime({ backend: 'cpu', verbose: false });
+const failCross = (msg) => { throw new Error('cross-entry: ' + msg); };
+
+// Seeding: set through one entry and format, read and drawn through the others.
+rt.esm.setSeed(7);
+if (rt.cjs.getSeed() !== 7) failCross('getSeed() from the CJS /node entry does not see setSeed(7) from the ESM main entry');
+const a = [Math.random(), Math.random()];
+rt.cjs.setSeed(7);
+const b = [Math.random(), Math.random()];
+if (a.join() !== b.join()) failCross('setSeed(7) through two entries draws different numbers');
+if (JSON.stringify(rt.esm.getRandomState()) !== JSON.stringify(rt.cjs.getRandomState())) failCross('getRandomState differs across entries');
+
+// RandomState made by any copy is a RandomState for every copy.
+for (const [from, lib] of Object.entries(ds)) {
+  const r = new lib.RandomState(3);
+  for (const [to, other] of Object.entries(ds)) {
+    if (!(r instanceof other.RandomState)) failCross('a RandomState from ' + from + ' is not instanceof the one of ' + to);
+    const d = other.makeCircles({ nSamples: 8, randomState: r });
+    d.x.dispose(); d.y.dispose();
+  }
+}
+
+// The head registry: attachHead from one entry, fineTune from another.
+for (const [from, to] of [['esm', 'esmNode'], ['esm', 'cjs'], ['cjs', 'esm']]) {
+  const base = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu' })] });
+  const model = tr[from].attachHead(base, { classes: 2 });
+  if (tr[to].headLayersOf(model)?.length !== tr[from].headLayersOf(model)?.length) failCross('headLayersOf differs across entries');
+  const x = tf.randomUniform([16, 4]);
+  const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], 'int32'), 2);
+  await tr[to].fineTune(model, { x, y }, { warmup: { epochs: 1, lr: 0.01 }, unfreeze: { epochs: 1, lr: 0.001 } });
+  x.dispose(); y.dispose(); model.dispose();
+}
+console.log('cross-entry ok: seeding, RandomState and the head registry work across entries and module formats');
+`;
+writeFileSync(
+  join(app, 'mixed.mjs'),
+  `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+${mixed('ESM', 'await import')}
+${crossState}
+console.log('ESM entries: every shared export is the same object');`,
+);
+writeFileSync(
+  join(app, 'mixed.cjs'),
+  `(async () => {
+${mixed('CJS', 'require')}
+console.log('CJS entries: every shared export is the same object');
+})().catch((e) => { console.error(e); process.exit(1); });
+`,
+);
+// No backend registered (only tfjs-core is loaded): the first betterdl call that makes tensors says what to do.
+const noBackend = (imp) => `${imp}
+try {
+  makeCircles({ nSamples: 10 });
+  throw new Error('makeCircles without a backend did not throw');
+} catch (e) {
+  if (!isBetterDLError(e) || e.code !== 'BACKEND_UNAVAILABLE' || !/initRuntime\\(\\)/.test(e.message)) throw e;
+  console.log('no backend: ' + e.message.split('.')[0]);
+}`;
+writeFileSync(
+  join(app, 'no-backend.mjs'),
+  noBackend(
+    `import { makeCircles } from '@betterdl/datasets';\nimport { isBetterDLError } from '@betterdl/runtime';`,
+  ),
+);
+writeFileSync(
+  join(app, 'no-backend.cjs'),
+  noBackend(
+    `const { makeCircles } = require('@betterdl/datasets');\nconst { isBetterDLError } = require('@betterdl/runtime');`,
+  ),
+);
+process.stdout.write(run('node', ['no-backend.mjs'], app));
+process.stdout.write(run('node', ['no-backend.cjs'], app));
+process.stdout.write(run('node', ['mixed.mjs'], app));
+process.stdout.write(run('node', ['mixed.cjs'], app));
 if (!process.env.KEEP_PROOF) rmSync(work, { recursive: true, force: true });
 console.log(
   `${registry ? 'registry-install' : 'pack-and-install'} proof passed on Node ${nodeVersion} (ESM + CJS + TypeScript node10, node16, nodenext, bundler)`,

@@ -9,7 +9,6 @@ import {
   getLearningRate,
   learningRateScheduler,
   ModelCheckpoint,
-  progressLine,
   ReduceLROnPlateau,
   schedules,
   terminateOnNaN,
@@ -19,8 +18,8 @@ import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-// formatPerStep is internal to the package (not exported): compare it from its source.
-import { formatPerStep } from '../../packages/callbacks/src/progress-bar';
+// formatPerStep and progressLine are internal to the package (not exported): compare them from their source.
+import { formatPerStep, progressLine } from '../../packages/callbacks/src/progress-bar';
 
 type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { fitWithBackup } from './backup-and-restore';
 import { tinyModel, toyData } from './fixtures/helpers';
+import { fitWithBackup } from './node-backup-and-restore';
 import { fillTemplate, parseTemplate, pathSafe } from './path-template';
 
 describe('bad input never becomes a path', () => {

@@ -1,10 +1,11 @@
 import { BetterDLError, checkFinite } from '@betterdl/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
+import { RATE_FIELD_OPTIMIZERS, rateField, setRateField } from './tfjs-internals';
 
 /** Optimizers with `setLearningRate`, which rebuilds a cached tensor and must not be bypassed. */
 const WITH_SETTER = new Set(['SGD', 'Momentum']);
 /** Optimizers that read a plain `learningRate` number on every step. */
-const WITH_FIELD = new Set(['Adam', 'Adamax', 'RMSProp', 'Adagrad', 'Adadelta']);
+const WITH_FIELD = new Set<string>(RATE_FIELD_OPTIMIZERS);
 
 interface LrFields {
   learningRate?: unknown;
@@ -30,7 +31,7 @@ function unknownOptimizer(optimizer: unknown, what: string): BetterDLError {
 export function getLearningRate(optimizer: tf.Optimizer): number {
   const name = className(optimizer);
   if (!WITH_SETTER.has(name) && !WITH_FIELD.has(name)) throw unknownOptimizer(optimizer, 'getLearningRate');
-  const lr = (optimizer as unknown as LrFields).learningRate;
+  const lr = WITH_FIELD.has(name) ? rateField(optimizer) : (optimizer as unknown as LrFields).learningRate;
   if (typeof lr !== 'number') throw unknownOptimizer(optimizer, 'getLearningRate');
   return lr;
 }
@@ -45,7 +46,7 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   const name = className(optimizer);
   const o = optimizer as unknown as LrFields;
   if (WITH_SETTER.has(name) && typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else if (WITH_FIELD.has(name) && typeof o.learningRate === 'number') o.learningRate = lr;
+  else if (WITH_FIELD.has(name) && rateField(optimizer) !== undefined) setRateField(optimizer, lr);
   else throw unknownOptimizer(optimizer, 'setLearningRate');
 }
 

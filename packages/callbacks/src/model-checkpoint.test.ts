@@ -5,9 +5,9 @@ import { assertNoLeaks, initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { fileSystemHandler, loadCheckpoint, loadWeights } from './file-io';
 import { expectNoBatchHooks, tinyModel, toyData, weightValues } from './fixtures/helpers';
 import { modelCheckpoint as browserCheckpoint } from './model-checkpoint';
+import { fileSystemHandler, loadCheckpoint, loadWeights } from './node-file-io';
 import { modelCheckpoint } from './node-model-checkpoint';
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { BetterDLError } from '@betterdl/runtime';
 import { fileSystemHandler, isFileSource, toFsPath } from '@betterdl/runtime/node';
-import { assertWritable } from './file-io';
 import { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint';
+import { assertWritable } from './node-file-io';
 import { parseTemplate } from './path-template';
 import type { SaveTarget } from './save-model';
 

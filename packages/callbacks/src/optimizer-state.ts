@@ -2,6 +2,13 @@ import { BetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, setLearningRate } from './learning-rate';
+import {
+  ADAMAX_SLOTS,
+  adamaxSlots,
+  optimizerScalar,
+  OPTIMIZER_SCALARS as SCALARS,
+  setAdamaxSlots,
+} from './tfjs-internals';
 
 /** A tensor's value copied to host memory. */
 export interface HostTensor {
@@ -29,17 +36,6 @@ export interface OptimizerState {
   scalars: Record<string, number>;
 }
 
-type Slot = { originalName: string; variable: tf.Variable };
-type Internals = Record<string, unknown> & { iterations_?: number };
-
-/** Scalar variables that `setWeights` recomputes with `pow` (not bit-exact) or does not restore at all. */
-const SCALARS: Record<string, string[]> = {
-  Adam: ['accBeta1', 'accBeta2'],
-  Adamax: ['iteration', 'accBeta1'],
-};
-/** Adamax has no getWeights/setWeights in tfjs-core 4.22: its slot arrays are read directly. */
-const ADAMAX_SLOTS = ['accumulatedFirstMoment', 'accumulatedWeightedInfNorm'];
-
 async function toHost(name: string, t: tf.Tensor): Promise<HostTensor> {
   const values = (await t.data()) as HostTensor['values'];
   return { name, shape: [...t.shape], dtype: t.dtype, values: values.slice() as HostTensor['values'] };
@@ -49,12 +45,10 @@ async function toHost(name: string, t: tf.Tensor): Promise<HostTensor> {
 export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
   const className = optimizer.getClassName();
   const learningRate = getLearningRate(optimizer);
-  const o = optimizer as unknown as Internals;
   const slots: HostTensor[] = [];
   if (className === 'Adamax') {
     for (const field of ADAMAX_SLOTS) {
-      for (const s of (o[field] as Slot[] | undefined) ?? [])
-        slots.push(await toHost(s.originalName, s.variable));
+      for (const s of adamaxSlots(optimizer, field)) slots.push(await toHost(s.originalName, s.variable));
     }
   } else {
     const ws = await optimizer.getWeights();
@@ -66,8 +60,8 @@ export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<Op
   }
   const scalars: Record<string, number> = {};
   for (const f of SCALARS[className] ?? []) {
-    const v = o[f];
-    if (v instanceof tf.Tensor) scalars[f] = (await v.data())[0] as number;
+    const v = optimizerScalar(optimizer, f);
+    if (v) scalars[f] = (await v.data())[0] as number;
   }
   return { className, learningRate, iterations: optimizer.iterations, slots, scalars };
 }
@@ -85,19 +79,18 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Opti
         `the same optimizer as the saved run, or delete the saved state to start afresh.`,
     );
   }
-  const o = optimizer as unknown as Internals;
   if (className === 'Adamax') {
     const per = state.slots.length / 2;
     ADAMAX_SLOTS.forEach((field, k) => {
-      tf.dispose(((o[field] as Slot[] | undefined) ?? []).map((s) => s.variable));
-      o[field] = state.slots.slice(k * per, (k + 1) * per).map((s) => {
+      tf.dispose(adamaxSlots(optimizer, field).map((s) => s.variable));
+      const slots = state.slots.slice(k * per, (k + 1) * per).map((s) => {
         const init = tf.tensor(s.values, s.shape, s.dtype);
         const variable = tf.variable(init, false);
         init.dispose();
         return { originalName: s.name, variable };
       });
+      setAdamaxSlots(optimizer, field, slots, state.iterations);
     });
-    o.iterations_ = state.iterations;
   } else {
     const old = await optimizer.getWeights();
     const fresh: { name: string; tensor: tf.Tensor }[] = [
@@ -109,8 +102,8 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Opti
     tf.dispose(old.map((w) => w.tensor));
   }
   for (const [f, value] of Object.entries(state.scalars)) {
-    const v = o[f];
-    if (v instanceof tf.Variable) tf.tidy(() => v.assign(tf.scalar(value, v.dtype)));
+    const v = optimizerScalar(optimizer, f);
+    if (v) tf.tidy(() => v.assign(tf.scalar(value, v.dtype)));
   }
   setLearningRate(optimizer, state.learningRate);
 }
@@ -118,11 +111,6 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Opti
 /** Copies of a model's weights (all of them, trainable or not) on the device. Dispose them when done. */
 export function cloneWeights(model: tfl.LayersModel): tf.Tensor[] {
   return model.weights.map((w) => tf.clone(w.read()));
-}
-
-/** Sets a model's weights from tensors made by {@link cloneWeights}; the tensors stay owned by the caller. */
-export function assignWeights(model: tfl.LayersModel, weights: tf.Tensor[]): void {
-  model.setWeights(weights);
 }
 
 /** A model's weights copied to host memory. */

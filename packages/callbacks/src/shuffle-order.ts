@@ -1,15 +1,5 @@
 import { createRandom, getRandomState, type RandomSource, setRandomState } from '@betterdl/runtime';
-
-/** tfjs `util.shuffle`: Fisher–Yates in place, drawing from `random`. */
-export function shuffleInPlace(order: number[], random: () => number): void {
-  for (let counter = order.length; counter > 0; ) {
-    const index = (random() * counter) | 0;
-    counter--;
-    const t = order[counter] as number;
-    order[counter] = order[index] as number;
-    order[index] = t;
-  }
-}
+import { shuffleLikeTfjs } from './tfjs-internals';
 
 /** The draws that make tfjs's shuffle turn `0..n-1` into `target`. */
 function drawsFor(target: number[]): number[] {
@@ -53,7 +43,7 @@ export class ShuffleTracker {
     const gen: RandomSource = createRandom(saved.seed);
     gen.setState(saved.state);
     const next = this.order.slice();
-    shuffleInPlace(next, gen);
+    shuffleLikeTfjs(next, gen);
     if (this.replay) {
       this.replay = false;
       const draws = drawsFor(next);

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeIdx } from './idx';
 import { imageDataset } from './image-dataset';
 import { parseCsv } from './load-csv';
-import { loadCsv } from './load-csv-node';
-import { type IdxDatasetSpec, loadIdxDataset } from './load-mnist';
 import { makeBlobs } from './make-blobs';
 import { makeCircles } from './make-circles';
 import { makeClassification } from './make-classification';
 import { makeMoons } from './make-moons';
 import { makeRegression } from './make-regression';
+import { loadCsv } from './node-load-csv';
+import { type IdxDatasetSpec, loadIdxDataset } from './node-load-mnist';
 import { minMaxScaler, scalerFromJSON, standardScaler } from './scalers';
 
 /** Runs `fn` and returns the BetterDLError it threw (failing when it threw nothing or something else). */

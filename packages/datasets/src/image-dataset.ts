@@ -1,4 +1,11 @@
-import { BetterDLError, checkBoolean, checkInteger, checkOptions, optionNames } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+  optionNames,
+  requireBackend,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IdxArray } from './idx';
 import { toCategorical } from './to-categorical';
@@ -54,6 +61,7 @@ export function imageDataset(
   options: ImageDatasetOptions = {},
   names: [string, string] = ['images', 'labels'],
 ): ImageSplit {
+  requireBackend('imageDataset');
   checkOptions('imageDataset', options, IMAGE_DATASET_OPTIONS);
   const { scale = true, flatten = false, oneHot = false, limit, numClasses = 10 } = options;
   checkLimit('imageDataset', limit);

@@ -1,7 +1,7 @@
 export type { IdxArray, IdxDType, ParseIdxOptions } from './idx';
-export { encodeIdx, isGzip, parseIdx } from './idx';
+export { encodeIdx, parseIdx } from './idx';
 export type { AugmentParams, ImageAugmenterArgs } from './image-augmenter';
-export { augmentationMatrix, ImageAugmenter, imageAugmenter } from './image-augmenter';
+export { ImageAugmenter, imageAugmenter } from './image-augmenter';
 export type { ImageDatasetOptions, ImageSplit } from './image-dataset';
 export { fashionMnistClasses, imageDataset } from './image-dataset';
 export type { Fold, KFoldArgs } from './k-fold';
@@ -14,7 +14,7 @@ export { makeBlobs } from './make-blobs';
 export type { MakeCirclesArgs } from './make-circles';
 export { makeCircles } from './make-circles';
 export type { MakeClassificationArgs } from './make-classification';
-export { makeClassification, sampleWithoutReplacement } from './make-classification';
+export { makeClassification } from './make-classification';
 export type { MakeMoonsArgs } from './make-moons';
 export { makeMoons } from './make-moons';
 export type { MakeRegressionArgs, RegressionDataset } from './make-regression';

@@ -8,7 +8,7 @@ import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCsv as loadCsvBrowser, parseCsv } from './load-csv';
-import { loadCsv } from './load-csv-node';
+import { loadCsv } from './node-load-csv';
 
 const iris = `sepal length,sepal width,"species, name"
 5.1,3.5,setosa

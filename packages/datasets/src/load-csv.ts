@@ -1,4 +1,11 @@
-import { BetterDLError, checkOneOf, checkOptions, invalidData, optionNames } from '@betterdl/runtime';
+import {
+  BetterDLError,
+  checkOneOf,
+  checkOptions,
+  invalidData,
+  optionNames,
+  requireBackend,
+} from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link parseCsv} and `loadCsv`. */
@@ -109,6 +116,7 @@ export function splitCsv(text: string, delimiter = ','): Array<{ line: number; f
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   checkOptions('loadCsv', options, CSV_OPTIONS);
+  requireBackend('parseCsv');
   const { header = true, delimiter = ',' } = options;
   const labelType = checkOneOf('loadCsv', 'labelType', options.labelType ?? 'auto', [
     'auto',
@@ -231,6 +239,7 @@ export function isUrl(source: string): boolean {
  * const { x, y, classes } = await loadCsv('https://example.com/iris.csv', { label: 'species' });
  */
 export async function loadCsv(source: string, options: CsvOptions = {}): Promise<CsvDataset> {
+  requireBackend('loadCsv');
   if (isUrl(source)) {
     const res = await fetch(source);
     if (!res.ok) throw new BetterDLError('IO_ERROR', `loadCsv: ${source} answered HTTP ${res.status}.`);

@@ -128,5 +128,5 @@ export function makeBlobs(args: MakeBlobsArgs = {}): BlobsDataset {
     }
   }
   if (shuffle) [x, y] = shuffleRows(rs, x, y, f);
-  return { ...toyDataset(x, y, f), centers };
+  return { ...toyDataset(x, y, f, 'makeBlobs'), centers };
 }

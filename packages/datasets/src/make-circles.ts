@@ -90,5 +90,5 @@ export function makeCircles(args: MakeCirclesArgs = {}): ToyDataset {
   }
   if (shuffle) [x, y] = shuffleRows(rs, x, y, 2);
   addNoise(x, noise, rs);
-  return toyDataset(x, y, 2);
+  return toyDataset(x, y, 2, 'makeCircles');
 }

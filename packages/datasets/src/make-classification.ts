@@ -260,5 +260,5 @@ export function makeClassification(args: MakeClassificationArgs = {}): ToyDatase
       for (let j = 0; j < f; j++) permuted[i * f + j] = x[i * f + (cols[j] as number)] as number;
     x = permuted;
   }
-  return toyDataset(x, y, f);
+  return toyDataset(x, y, f, 'makeClassification');
 }

@@ -48,5 +48,5 @@ export function makeMoons(args: MakeMoonsArgs = {}): ToyDataset {
   }
   if (shuffle) [x, y] = shuffleRows(rs, x, y, 2);
   addNoise(x, noise, rs);
-  return toyDataset(x, y, 2);
+  return toyDataset(x, y, 2, 'makeMoons');
 }

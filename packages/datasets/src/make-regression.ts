@@ -1,4 +1,4 @@
-import { BetterDLError, checkInteger, checkOptions } from '@betterdl/runtime';
+import { BetterDLError, checkInteger, checkOptions, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRandomState, type RandomStateLike } from './random-state';
 import { checkNoise, checkSize, type ToyDataset } from './toy-dataset';
@@ -40,6 +40,7 @@ export interface RegressionDataset extends ToyDataset {
  * const { x, y, coef } = makeRegression({ nSamples: 200, nFeatures: 5, noise: 10, randomState: 0 });
  */
 export function makeRegression(args: MakeRegressionArgs = {}): RegressionDataset {
+  requireBackend('makeRegression');
   const { nSamples = 100, nFeatures = 100, nTargets = 1, bias = 0, noise = 0, shuffle = true } = args;
   const fn = 'makeRegression';
   checkOptions(fn, args, [

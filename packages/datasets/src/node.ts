@@ -3,10 +3,17 @@
  * Re-exports everything from the main entry.
  */
 
-export type { DownloadOptions, DownloadProgress } from './download';
-export { consoleProgress, dataHome, downloadFile } from './download';
 export * from './index';
+export type { DownloadOptions, DownloadProgress } from './node-download';
+export { consoleProgress, dataHome, downloadFile } from './node-download';
 // Shadows the main entry's loadCsv with one that also reads files.
-export { loadCsv } from './load-csv-node';
-export type { IdxDatasetSpec, LoadMnistOptions, MnistData } from './load-mnist';
-export { FASHION_MNIST, loadFashionMnist, loadIdxDataset, loadMnist, MNIST, readIdxFile } from './load-mnist';
+export { loadCsv } from './node-load-csv';
+export type { IdxDatasetSpec, LoadMnistOptions, MnistData } from './node-load-mnist';
+export {
+  FASHION_MNIST,
+  loadFashionMnist,
+  loadIdxDataset,
+  loadMnist,
+  MNIST,
+  readIdxFile,
+} from './node-load-mnist';

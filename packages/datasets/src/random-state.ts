@@ -5,6 +5,7 @@ const M = 397;
 const UPPER = 0x80000000;
 const LOWER = 0x7fffffff;
 const MATRIX_A = 0x9908b0df;
+const BRAND = Symbol.for('betterdl.datasets.RandomState');
 
 /**
  * A port of numpy's legacy `RandomState` (MT19937 with numpy's integer seeding, `random_sample`, the
@@ -13,6 +14,14 @@ const MATRIX_A = 0x9908b0df;
  * scikit-learn's `random_state=<int>` uses, so the toy data sets here match scikit-learn's exactly.
  */
 export class RandomState {
+  /**
+   * `instanceof RandomState` holds for a `RandomState` made by any copy of this package in the process (ESM or
+   * CommonJS build, main or `/node` entry): instances carry a `Symbol.for` brand that the check reads.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   private readonly mt = new Uint32Array(N);
   private pos = N;
   private hasGauss = false;
@@ -20,6 +29,7 @@ export class RandomState {
 
   /** @param seed An integer in [0, 2^32 − 1], like numpy's `RandomState(seed)`. */
   constructor(seed: number) {
+    Object.defineProperty(this, BRAND, { value: true });
     this.seed(seed);
   }
 

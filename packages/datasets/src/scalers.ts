@@ -1,4 +1,4 @@
-import { BetterDLError, checkBoolean, checkOptions } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Data a scaler accepts: a `[n, f]` tensor or rows of numbers. */
@@ -224,6 +224,7 @@ export abstract class Scaler {
 
   /** Scales `x` with the fitted statistics; returns a new float32 tensor. */
   transform(x: ScalerInput): tf.Tensor {
+    requireBackend('Scaler.transform');
     return this.map(
       'transform',
       x,
@@ -239,6 +240,7 @@ export abstract class Scaler {
 
   /** Undoes {@link transform}: maps scaled values back to the original units. */
   inverseTransform(x: ScalerInput): tf.Tensor {
+    requireBackend('Scaler.inverseTransform');
     return this.map(
       'inverseTransform',
       x,

@@ -1,4 +1,4 @@
-import { BetterDLError } from '@betterdl/runtime';
+import { BetterDLError, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Integer class labels of any rank, as nested arrays: `[n]`, `[n, m]`, `[n, m, 1]`, ... */
@@ -41,6 +41,7 @@ function flatten(labels: NestedLabels): { values: number[]; shape: number[] } {
 export function toCategorical(labels: ArrayLike<number> | tf.Tensor1D, numClasses?: number): tf.Tensor2D;
 export function toCategorical(labels: NestedLabels | tf.Tensor, numClasses?: number): tf.Tensor;
 export function toCategorical(labels: NestedLabels | tf.Tensor, numClasses?: number): tf.Tensor {
+  requireBackend('toCategorical');
   let values: ArrayLike<number>;
   let shape: number[];
   if (labels instanceof tf.Tensor) {

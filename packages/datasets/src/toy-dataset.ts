@@ -1,4 +1,4 @@
-import { BetterDLError, invalidArgument } from '@betterdl/runtime';
+import { BetterDLError, invalidArgument, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RandomState } from './random-state';
 
@@ -18,8 +18,18 @@ export interface ToyDataset {
   nFeatures: number;
 }
 
-/** Wraps exact values into a {@link ToyDataset}, creating its two tensors. */
-export function toyDataset(xValues: Float64Array, yValues: Float64Array, nFeatures: number): ToyDataset {
+/**
+ * Wraps exact values into a {@link ToyDataset}, creating its two tensors.
+ *
+ * @param fn The public function named if no tfjs backend is registered. Defaults to `'toyDataset'`.
+ */
+export function toyDataset(
+  xValues: Float64Array,
+  yValues: Float64Array,
+  nFeatures: number,
+  fn = 'toyDataset',
+): ToyDataset {
+  requireBackend(fn);
   const nSamples = yValues.length;
   return {
     x: tf.tensor2d(Float32Array.from(xValues), [nSamples, nFeatures], 'float32'),

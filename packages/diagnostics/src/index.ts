@@ -5,10 +5,8 @@ export type { ClassificationReport, ClassificationReportOptions, ClassScores } f
 export { classificationReport } from './classification-report';
 export type { ConfusionMatrix, ConfusionMatrixOptions, PlotConfusionMatrixOptions } from './confusion-matrix';
 export { confusionMatrix, plotConfusionMatrix } from './confusion-matrix';
-export { crc32c, maskedCrc32c, tfRecord } from './crc32c';
 export type { DiagnoseOptions, DiagnoseThresholds, Diagnosis, DiagnosisEvidence, Verdict } from './diagnose';
 export { DEFAULT_THRESHOLDS, diagnose, SUGGESTIONS } from './diagnose';
-export { downsampleIndices } from './downsample';
 export type { CurvePoint, LearningCurvesOptions } from './learning-curves';
 export { curvePoints, learningCurves } from './learning-curves';
 export type { PlotWeightHistogramsOptions } from './plot-weight-histograms';

@@ -27,7 +27,6 @@ export {
   resolveMetricDirection,
   splitMetricName,
 } from './metric-names';
-export { isNode } from './platform';
 export type { PyTemplateField, PyTemplatePart, PyValue } from './py-format';
 export {
   fillPythonTemplate,
@@ -37,6 +36,7 @@ export {
   pyRepr,
   pyStr,
 } from './py-format';
+export { requireBackend } from './require-backend';
 export type { RandomSource } from './seed';
 export { createRandom, getRandomState, getSeed, setRandomState, setSeed } from './seed';
 export type { NumberRange } from './validate';

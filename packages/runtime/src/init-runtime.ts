@@ -9,6 +9,7 @@ import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
 import { probes } from './probes';
 import { setSeed } from './seed';
+import { isBackendStarted } from './tfjs-internals';
 import { checkArgument, checkBoolean, checkInteger, checkOptions, optionNames } from './validate';
 import { fixWebGlFloatPrecision } from './webgl-precision';
 import { guardNodeReadSync } from './webgpu';
@@ -234,7 +235,7 @@ async function tryCandidate(
         : '';
     return fail(`${c.package} loaded but registered no '${c.backend}' backend${late}`);
   }
-  if (c.backend === 'wasm' && wasmPaths !== undefined && !tf.engine().registry.wasm) {
+  if (c.backend === 'wasm' && wasmPaths !== undefined && !isBackendStarted('wasm')) {
     const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as {
       setWasmPaths(paths: NonNullable<RuntimeOptions['wasmPaths']>): void;
     };
@@ -325,7 +326,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `initRuntime: unknown backend '${choice}'. Use one of ${CHOICES.join(', ')}, or import the package that ` +
-        `registers '${choice}' first (registered now: ${Object.keys(tf.engine().registryFactory).join(', ') || 'none'}).`,
+        `registers '${choice}' first (registered now: ${tf.engine().backendNames().join(', ') || 'none'}).`,
     );
   }
   const skipped: SkippedBackend[] = [];

@@ -1,8 +1,9 @@
 /**
- * Node-only helpers of `@betterdl/runtime`. The main entry already works in Node; this subpath holds what
- * only makes sense there: the one file layer every betterdl package uses (`file://` forms, durable atomic
- * writes, the crash-safe commit protocol of checkpoints and backups, a tfjs IO handler).
+ * `@betterdl/runtime/node`: everything from the main entry (which already works in Node), plus what only
+ * makes sense there.
  */
+
+export * from './index';
 
 export type { FsPathOptions } from './node-files';
 export {

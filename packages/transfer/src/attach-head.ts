@@ -21,11 +21,25 @@ export interface AttachHeadArgs {
   name?: string;
 }
 
-const heads = new WeakMap<tfl.LayersModel, Layer[]>();
+const HEADS = Symbol.for('betterdl.transfer.heads');
+
+/**
+ * Which layers of a model are its new head. Kept under a `Symbol.for` key on `globalThis` so that every copy
+ * of this package in a process (the ESM and the CommonJS build, main and `/node` entries) shares one registry.
+ */
+function heads(): WeakMap<tfl.LayersModel, Layer[]> {
+  const g = globalThis as unknown as Record<symbol, WeakMap<tfl.LayersModel, Layer[]> | undefined>;
+  let registry = g[HEADS];
+  if (!registry) {
+    registry = new WeakMap();
+    g[HEADS] = registry;
+  }
+  return registry;
+}
 
 /** The layers {@link attachHead} added to `model`, or `undefined` if `model` did not come from it. */
 export function headLayersOf(model: tfl.LayersModel): Layer[] | undefined {
-  return heads.get(model);
+  return heads().get(model);
 }
 
 const ATTACH_HEAD_OPTIONS = optionNames<AttachHeadArgs>({
@@ -90,7 +104,7 @@ export function attachHead(base: tfl.LayersModel, args: AttachHeadArgs): tfl.Lay
   });
   x = use(tfl.layers.dense({ units: args.classes, activation: outAct, name: `${prefix}_output` }), x);
   const model = tfl.model({ inputs: base.inputs, outputs: x, name: args.name ?? `${base.name}_with_head` });
-  heads.set(model, added);
+  heads().set(model, added);
   registerSharingModel(model);
   registerSharingModel(base);
   return model;

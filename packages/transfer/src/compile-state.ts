@@ -1,23 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-
-interface Internals {
-  model?: Internals;
-  collectedTrainableWeights?: tfl.LayerVariable[] | null;
-  isOptimizerOwned?: boolean;
-  trainableWeights: tfl.LayerVariable[];
-  optimizer?: unknown;
-}
-
-/** The model whose `fit` does the work: a Sequential delegates to an inner functional model. */
-function engine(model: tfl.LayersModel): Internals {
-  const m = model as unknown as Internals;
-  return m.model && typeof m.model === 'object' && 'trainableWeights' in m.model ? m.model : m;
-}
+import {
+  adagradInitialAccumulator,
+  collectedTrainableWeights,
+  isOptimizerOwned,
+  optimizerSlotArrays,
+  type SlotEntry,
+  setOptimizerOwned,
+  setOptimizerSlotArray,
+} from './tfjs-internals';
 
 /** True when `model.compile()` has been called. */
 export function isCompiled(model: tfl.LayersModel): boolean {
-  return (model as unknown as Internals).optimizer != null;
+  return (model as { optimizer?: unknown }).optimizer != null;
 }
 
 /**
@@ -27,25 +22,12 @@ export function isCompiled(model: tfl.LayersModel): boolean {
  */
 export function isTrainableStale(model: tfl.LayersModel): boolean {
   if (!isCompiled(model)) return false;
-  const collected = engine(model).collectedTrainableWeights;
+  const collected = collectedTrainableWeights(model);
   if (collected == null) return false;
   const now = model.trainableWeights;
   if (now.length !== collected.length) return true;
   const ids = new Set(collected.map((w) => w.id));
   return now.some((w) => !ids.has(w.id));
-}
-
-interface SlotEntry {
-  originalName: string;
-  variable: { dispose(): void; isDisposed: boolean };
-}
-
-function isSlotArray(v: unknown): v is Array<SlotEntry | undefined> {
-  return (
-    Array.isArray(v) &&
-    v.length > 0 &&
-    v.every((e) => e == null || (typeof e === 'object' && 'originalName' in e && 'variable' in e))
-  );
 }
 
 /**
@@ -57,11 +39,8 @@ function isSlotArray(v: unknown): v is Array<SlotEntry | undefined> {
  * fail on an empty slot, so one left empty broke `model.dispose()` and saving right after an unfreeze.
  */
 function reindexOptimizerState(optimizer: object, variables: tf.Variable[]): void {
-  const slots = optimizer as Record<string, unknown>;
   const adagrad = (optimizer as { getClassName?(): string }).getClassName?.() === 'Adagrad';
-  for (const key of Object.keys(slots)) {
-    const arr = slots[key];
-    if (!isSlotArray(arr)) continue;
+  for (const [key, arr] of optimizerSlotArrays(optimizer)) {
     const byVariable = new Map<string, SlotEntry>();
     let suffix: string | undefined;
     for (const e of arr) {
@@ -74,16 +53,20 @@ function reindexOptimizerState(optimizer: object, variables: tf.Variable[]): voi
     for (const [name, e] of byVariable) if (!keep.has(name)) e.variable.dispose();
     // No live state: the optimizer never stepped or was disposed; tfjs creates state lazily from [].
     if (suffix === undefined) {
-      slots[key] = [];
+      setOptimizerSlotArray(optimizer, key, []);
       continue;
     }
-    const initial = adagrad && key === 'accumulatedGrads' ? (slots.initialAccumulatorValue as number) : 0;
-    slots[key] = variables.map(
-      (v) =>
-        byVariable.get(v.name) ?? {
-          originalName: `${v.name}/${suffix}`,
-          variable: tf.tidy(() => tf.fill(v.shape, initial, v.dtype).variable(false)),
-        },
+    const initial = adagrad && key === 'accumulatedGrads' ? adagradInitialAccumulator(optimizer) : 0;
+    setOptimizerSlotArray(
+      optimizer,
+      key,
+      variables.map(
+        (v) =>
+          byVariable.get(v.name) ?? {
+            originalName: `${v.name}/${suffix}`,
+            variable: tf.tidy(() => tf.fill(v.shape, initial, v.dtype).variable(false)),
+          },
+      ),
     );
   }
 }
@@ -94,38 +77,47 @@ function reindexOptimizerState(optimizer: object, variables: tf.Variable[]): voi
  * model's ownership of that optimizer.
  */
 export function recompile(model: tfl.LayersModel): void {
-  const inner = engine(model);
-  const owned = inner.isOptimizerOwned === true;
+  const owned = isOptimizerOwned(model);
   reindexOptimizerState(
     model.optimizer,
     model.trainableWeights.map((w) => w.read() as tf.Variable),
   );
   model.compile({ optimizer: model.optimizer, loss: model.loss, metrics: model.metrics });
-  inner.isOptimizerOwned = owned;
-  (model as unknown as Internals).isOptimizerOwned = owned;
+  setOptimizerOwned(model, owned);
 }
 
 /** True when the model disposes its optimizer with itself (it was compiled from an optimizer name). */
 export function ownsOptimizer(model: tfl.LayersModel): boolean {
-  return isCompiled(model) && engine(model).isOptimizerOwned === true;
+  return isCompiled(model) && isOptimizerOwned(model);
 }
 
 /** Hands ownership of the compiled optimizer to the model, so that `model.dispose()` disposes it. */
 export function giveOptimizerToModel(model: tfl.LayersModel): void {
-  engine(model).isOptimizerOwned = true;
-  (model as unknown as Internals).isOptimizerOwned = true;
+  setOptimizerOwned(model, true);
 }
 
-const related = new Set<WeakRef<tfl.LayersModel>>();
+const RELATED = Symbol.for('betterdl.transfer.sharing-models');
+
+/** Models that share layers, kept under a `Symbol.for` key so every copy of this package sees one set. */
+function relatedModels(): Set<WeakRef<tfl.LayersModel>> {
+  const g = globalThis as unknown as Record<symbol, Set<WeakRef<tfl.LayersModel>> | undefined>;
+  let set = g[RELATED];
+  if (!set) {
+    set = new Set();
+    g[RELATED] = set;
+  }
+  return set;
+}
 
 /** Remembers a model that shares layers with others, so that freezing one keeps the others compiled right. */
 export function registerSharingModel(model: tfl.LayersModel): void {
-  related.add(new WeakRef(model));
+  relatedModels().add(new WeakRef(model));
 }
 
 /** Recompiles every registered, still-alive, compiled model whose trainable weights went stale. */
 export function syncRegisteredModels(except?: tfl.LayersModel): tfl.LayersModel[] {
   const done: tfl.LayersModel[] = [];
+  const related = relatedModels();
   for (const ref of related) {
     const m = ref.deref();
     if (m === undefined) {

@@ -2,6 +2,7 @@ import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerSharingModel } from './compile-state';
 import type { Layer } from './select-layers';
+import { nodeIndexIn } from './tfjs-internals';
 
 /** Options of {@link featureExtractor}. */
 export interface FeatureExtractorArgs {
@@ -82,9 +83,7 @@ function findLayer(model: tfl.LayersModel, upTo: string | number | undefined): L
 function outputOf(model: tfl.LayersModel, layer: Layer): tfl.SymbolicTensor {
   try {
     // A layer used in several models (a nested base) has one node per use: take the one of this model.
-    const nodes = (layer as unknown as { inboundNodes: unknown[] }).inboundNodes;
-    const own = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
-    const index = nodes.length > 1 && own ? nodes.findIndex((_, i) => own.has(`${layer.name}_ib-${i}`)) : -1;
+    const index = nodeIndexIn(model, layer);
     const out = index >= 0 ? layer.getOutputAt(index) : layer.output;
     if (Array.isArray(out)) {
       throw new Error(`it has ${out.length} outputs`);

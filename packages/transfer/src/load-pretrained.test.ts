@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPretrained as loadPretrainedNode, savePretrained } from './file-io';
 import { tinyCnn } from './fixtures/models';
 import { loadPretrained } from './load-pretrained';
+import { loadPretrained as loadPretrainedNode, savePretrained } from './node-file-io';
 
 const root = join(tmpdir(), `betterdl-transfer-load-${process.pid}`);
 const good = join(root, 'good');

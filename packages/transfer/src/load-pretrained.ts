@@ -1,4 +1,4 @@
-import { BetterDLError, checkOptions } from '@betterdl/runtime';
+import { BetterDLError, checkOptions, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -78,6 +78,7 @@ export async function loadPretrained(
   args: LoadPretrainedArgs = {},
 ): Promise<tfl.LayersModel> {
   checkOptions('loadPretrained', args, ['fetch', 'requestInit']);
+  requireBackend('loadPretrained');
   if (typeof source === 'string') {
     if (/^https?:\/\//i.test(source)) return loadFromHttp(source, args);
     if (/^file:\/\//i.test(source) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {

@@ -3,43 +3,7 @@
  * `file://` URLs and paths, plus `savePretrained` (both without `@tensorflow/tfjs-node`).
  */
 
-export type { SavePretrainedArgs } from './file-io';
-export { loadPretrained, savePretrained } from './file-io';
-export type {
-  AttachHeadArgs,
-  BatchSource,
-  ExtractFeaturesArgs,
-  FeatureExtractorArgs,
-  FineTuneArgs,
-  FineTuneData,
-  FineTunePhase,
-  FineTuneResult,
-  FitCallback,
-  FreezeOptions,
-  FreezeResult,
-  Layer,
-  LayerEntry,
-  LayerSelector,
-  LoadPretrainedArgs,
-  PretrainedSource,
-  RecommendStrategyArgs,
-  SoftmaxRegressionArgs,
-  SoftmaxRegressionResult,
-  StrategyAdvice,
-} from './index';
-export {
-  attachHead,
-  extractFeatures,
-  featureExtractor,
-  fineTune,
-  freeze,
-  headLayersOf,
-  leafLayers,
-  recommendStrategy,
-  selectLayers,
-  softmaxRegression,
-  syncTrainable,
-  trainableState,
-  unfreeze,
-  walkLayers,
-} from './index';
+export * from './index';
+// Shadows the main entry's loadPretrained with one that also reads files (a superset of its behaviour).
+export type { SavePretrainedArgs } from './node-file-io';
+export { loadPretrained, savePretrained } from './node-file-io';

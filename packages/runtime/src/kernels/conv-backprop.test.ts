@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
-import { expectSameOnWasm, rand } from './test-utils';
+import { expectSameOnWasm, rand } from './fixtures/test-utils';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 

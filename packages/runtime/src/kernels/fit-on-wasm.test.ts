@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
 import { assertNoLeaks } from '../memory';
-import { backendBuffers, rand, relErr } from './test-utils';
+import { backendBuffers, rand, relErr } from './fixtures/test-utils';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });

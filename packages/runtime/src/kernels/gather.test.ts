@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
-import { backendBuffers, expectSameOnWasm, rand } from './test-utils';
+import { backendBuffers, expectSameOnWasm, rand } from './fixtures/test-utils';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });

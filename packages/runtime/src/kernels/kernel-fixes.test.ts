@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isBetterDLError } from '../errors';
 import { initRuntime } from '../init-runtime';
+import { rand } from './fixtures/test-utils';
 import { listWasmKernelFixes } from './kernel-fixes';
-import { rand } from './test-utils';
 
 const FIXED = [
   'BatchMatMul',

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { globalState } from '../global-state';
 import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
@@ -78,7 +79,8 @@ const FIXES: FixDef[] = [
 ];
 
 /** Stock configs (or `null` when stock wasm had none) of the kernels currently replaced. */
-const installed = new Map<string, tf.KernelConfig | null>();
+const installed = () =>
+  globalState('runtime.wasm-kernel-fixes', () => new Map<string, tf.KernelConfig | null>());
 
 /** The kernel fixes that {@link applyWasmKernelFixes} installs, with what each does. */
 export function listWasmKernelFixes(): KernelFix[] {
@@ -92,7 +94,7 @@ export function listWasmKernelFixes(): KernelFix[] {
  */
 export function applyWasmKernelFixes(): string[] {
   for (const fix of FIXES) {
-    if (installed.has(fix.kernel)) continue;
+    if (installed().has(fix.kernel)) continue;
     const stock = rememberOriginal(fix.kernel) ?? null;
     if (stock) tf.unregisterKernel(fix.kernel, 'wasm');
     const config: tf.KernelConfig = {
@@ -103,21 +105,21 @@ export function applyWasmKernelFixes(): string[] {
       ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
     };
     tf.registerKernel(config);
-    installed.set(fix.kernel, stock);
+    installed().set(fix.kernel, stock);
   }
-  return [...installed.keys()];
+  return [...installed().keys()];
 }
 
 /** Puts the stock wasm kernels back (and removes the added ones). Idempotent. */
 export function removeWasmKernelFixes(): void {
-  for (const [kernel, stock] of installed) {
+  for (const [kernel, stock] of installed()) {
     tf.unregisterKernel(kernel, 'wasm');
     if (stock) tf.registerKernel(stock);
   }
-  installed.clear();
+  installed().clear();
 }
 
 /** The kernels currently fixed by {@link applyWasmKernelFixes}. */
 export function appliedWasmKernelFixes(): string[] {
-  return [...installed.keys()];
+  return [...installed().keys()];
 }

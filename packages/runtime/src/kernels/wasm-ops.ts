@@ -1,6 +1,8 @@
 import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
+import { globalState } from '../global-state';
+import { wasmBackend } from '../tfjs-internals';
 
 /** The few members of tfjs-backend-wasm's `BackendWasm` that the kernel fixes use. */
 export interface WasmBackendLike {
@@ -12,12 +14,12 @@ export interface WasmBackendLike {
 }
 
 /** The kernel functions of the wasm backend as they were before any fix replaced them. */
-const originals = new Map<string, tf.KernelFunc>();
+const originals = () => globalState('runtime.wasm-stock-kernels', () => new Map<string, tf.KernelFunc>());
 
 /** Remembers the stock wasm kernel `name` (once) so that fixes can call it even after replacing it. */
 export function rememberOriginal(name: string): tf.KernelConfig | undefined {
   const config = tf.getKernel(name, 'wasm');
-  if (config && !originals.has(name)) originals.set(name, config.kernelFunc);
+  if (config && !originals().has(name)) originals().set(name, config.kernelFunc);
   return config;
 }
 
@@ -30,7 +32,7 @@ function missingKernel(name: string): BetterDLError {
 
 /** Calls the stock wasm kernel `name` with a kernel's own arguments (no bookkeeping: nothing to free). */
 export function callStock(name: string, args: Parameters<tf.KernelFunc>[0]): TensorInfo {
-  const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+  const fn = originals().get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
   if (!fn) throw missingKernel(name);
   return fn(args) as TensorInfo;
 }
@@ -47,7 +49,7 @@ export class WasmOps {
 
   /** Calls the stock wasm kernel `name`; the result is freed by {@link WasmOps.dispose} unless kept. */
   run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const fn = originals.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+    const fn = originals().get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
     if (!fn) throw missingKernel(name);
     const out = fn({ inputs, backend: this.backend, attrs }) as TensorInfo;
     this.temps.push(out);
@@ -137,7 +139,7 @@ export class WasmOps {
 
 /** Runs `body` with a fresh {@link WasmOps}, keeps its result and frees everything else, even on error. */
 export function withOps(backend: unknown, body: (ops: WasmOps) => TensorInfo): TensorInfo {
-  const ops = new WasmOps(backend as WasmBackendLike);
+  const ops = new WasmOps(wasmBackend<WasmBackendLike>(backend));
   try {
     return ops.keep(body(ops));
   } finally {

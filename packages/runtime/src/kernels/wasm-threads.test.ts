@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isBetterDLError } from '../errors';
 import { initRuntime } from '../init-runtime';
 import { assertNoLeaks } from '../memory';
-import { expectSameOnWasm, rand } from './test-utils';
+import { expectSameOnWasm, rand } from './fixtures/test-utils';
 
 // This file runs in its own process: the wasm backend starts here, threaded, before anything else uses it.
 describe('initRuntime({ threads }) in Node', () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BetterDLError } from '../errors';
+import { globalState } from '../global-state';
 import { importOptional } from '../platform';
+import { isBackendStarted, loadThreadedWasmFiles } from '../tfjs-internals';
 
 const PKG = '@tensorflow/tfjs-backend-wasm';
-const FACTORY = `${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.js`;
-const WORKER = `${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`;
 
 interface NodeWorker {
   unref(): void;
@@ -18,6 +18,7 @@ interface WasmPackage {
   BackendWasm: new (module: unknown) => tf.KernelBackend;
   setThreadsCount(n: number): void;
   getThreadsCount(): number;
+  version_wasm?: string;
 }
 interface NodeBits {
   fs: typeof import('node:fs');
@@ -25,7 +26,8 @@ interface NodeBits {
   path: typeof import('node:path');
 }
 
-let threadedFor: number | null = null;
+/** The thread count the wasm module was built for (`null`: stock module), shared by every runtime copy. */
+const threaded = () => globalState('runtime.wasm-threads', () => ({ for: null as number | null }));
 
 /**
  * Builds tfjs's threaded-SIMD wasm module the way Node can run it. Stock tfjs refuses threads in Node
@@ -35,10 +37,12 @@ let threadedFor: number | null = null;
  * hyper-threads per core); the core count it reads is raised to `2 × threads` while the module starts, so
  * the pool gets the threads asked for.
  */
-async function createThreadedModule(threads: number, node: NodeBits): Promise<EmscriptenModule> {
-  const factory = ((await importOptional<{ default: Factory }>(FACTORY)).default ?? null) as Factory;
-  const { wasmWorkerContents } = (await importOptional<{ default: { wasmWorkerContents: string } }>(WORKER))
-    .default;
+async function createThreadedModule(
+  threads: number,
+  node: NodeBits,
+  version: string,
+): Promise<EmscriptenModule> {
+  const { factory, worker: wasmWorkerContents } = await loadThreadedWasmFiles<Factory>(version);
   const dir = node.fs.mkdtempSync(node.path.join(node.os.tmpdir(), 'betterdl-wasm-'));
   const workerFile = node.path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
   // The package stores the worker as a template string; newlines inside its string literals must stay escaped.
@@ -76,9 +80,9 @@ async function createThreadedModule(threads: number, node: NodeBits): Promise<Em
  */
 export async function useThreadedWasm(threads: number): Promise<void> {
   const wasm = await importOptional<WasmPackage>(PKG);
-  const running = (tf.engine().registry as Record<string, unknown>).wasm !== undefined;
+  const running = isBackendStarted('wasm');
   if (running) {
-    if (threadedFor === threads || (threads === 1 && threadedFor === null)) return;
+    if (threaded().for === threads || (threads === 1 && threaded().for === null)) return;
     throw new BetterDLError(
       'INVALID_ARGUMENT',
       `initRuntime: the wasm backend already runs with ${wasm.getThreadsCount()} thread(s); threads can only be ` +
@@ -103,7 +107,7 @@ export async function useThreadedWasm(threads: number): Promise<void> {
     'wasm',
     async () => {
       wasm.setThreadsCount(threads);
-      const module = await createThreadedModule(threads, node);
+      const module = await createThreadedModule(threads, node, wasm.version_wasm ?? 'of this install');
       const backend = new wasm.BackendWasm(module);
       // The thread pool's workers run for the life of the backend, and Emscripten holds a reference to each
       // running one, so Node would never exit on its own; they must not keep the process alive.
@@ -114,5 +118,5 @@ export async function useThreadedWasm(threads: number): Promise<void> {
     },
     2,
   );
-  threadedFor = threads;
+  threaded().for = threads;
 }

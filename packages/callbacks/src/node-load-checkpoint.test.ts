@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, loadWeights } from './file-io';
 import { tinyModel, toyData, weightValues } from './fixtures/helpers';
+import { loadCheckpoint, loadWeights } from './node-file-io';
 import { modelCheckpoint } from './node-model-checkpoint';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c, maskedCrc32c } from './crc32c';
-import { tensorBoard } from './tensor-board';
+import { tensorBoard } from './node-tensor-board';
 
 // ---- an independent reader: bit-by-bit CRC and a generic protobuf walker ----
 function slowCrc(bytes: Uint8Array): number {

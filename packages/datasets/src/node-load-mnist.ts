@@ -4,13 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BetterDLError, checkOptions, optionNames } from '@betterdl/runtime';
-import {
-  consoleProgress,
-  DEFAULT_DEADLINE_MS,
-  type DownloadProgress,
-  dataHome,
-  downloadFile,
-} from './download';
 import { type IdxArray, isGzip, type ParseIdxOptions, parseIdx } from './idx';
 import {
   checkLimit,
@@ -19,6 +12,13 @@ import {
   type ImageSplit,
   imageDataset,
 } from './image-dataset';
+import {
+  consoleProgress,
+  DEFAULT_DEADLINE_MS,
+  type DownloadProgress,
+  dataHome,
+  downloadFile,
+} from './node-download';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
 export interface LoadMnistOptions extends ImageDatasetOptions {

@@ -9,15 +9,15 @@ import { gzipSync } from 'node:zlib';
 import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeIdx } from './idx';
 import {
   consoleProgress,
   DEFAULT_TIMEOUT_MS,
   type DownloadProgress,
   dataHome,
   downloadFile,
-} from './download';
-import { encodeIdx } from './idx';
-import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './load-mnist';
+} from './node-download';
+import { type IdxDatasetSpec, loadIdxDataset, loadMnist } from './node-load-mnist';
 
 const payload = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -12,8 +12,8 @@ import {
 import { cleanFileSet, commitFileSet, removeFileSet, toFsPath } from '@betterdl/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable } from './file-io';
 import { modelOptimizer } from './learning-rate';
+import { assertWritable } from './node-file-io';
 import {
   captureOptimizerState,
   type HostTensor,

@@ -5,9 +5,9 @@ import { initRuntime, isBetterDLError, setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupAndRestore, backupAndRestore, fitWithBackup } from './backup-and-restore';
 import { expectNoBatchHooks, toyData, weightValues } from './fixtures/helpers';
 import { getLearningRate, setLearningRate } from './learning-rate';
+import { BackupAndRestore, backupAndRestore, fitWithBackup } from './node-backup-and-restore';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });

@@ -5,9 +5,9 @@ import { initRuntime, isBetterDLError } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitWithBackup } from './backup-and-restore';
-import { csvLogger } from './csv-logger';
 import { expectNoBatchHooks, tinyModel, toyData } from './fixtures/helpers';
+import { fitWithBackup } from './node-backup-and-restore';
+import { csvLogger } from './node-csv-logger';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'cpu', verbose: false });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { isBetterDLError } from '@betterdl/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { learningCurves } from './learning-curves';
-import { saveFigure } from './save-figure';
-import { svgToPng } from './to-png';
+import { saveFigure } from './node-save-figure';
+import { svgToPng } from './node-to-png';
 import { toSvg } from './to-svg';
 
 const dir = await mkdtemp(join(tmpdir(), 'betterdl-fig-'));

@@ -1,7 +1,7 @@
 import { BetterDLError, checkOptions } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
+import { type PngOptions, svgToPng } from './node-to-png';
 import type { VegaLiteSpec } from './spec';
-import { type PngOptions, svgToPng } from './to-png';
 import { toSvg } from './to-svg';
 
 /** A file format {@link saveFigure} writes. */

@@ -1,4 +1,4 @@
-import { BetterDLError, checkBoolean, checkOptions } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, requireBackend } from '@betterdl/runtime';
 import { fileSystemHandler, isFileSource, readModelJson, readWeightShard } from '@betterdl/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -28,6 +28,7 @@ export async function loadPretrained(
   source: PretrainedSource,
   args: LoadPretrainedArgs = {},
 ): Promise<tfl.LayersModel> {
+  requireBackend('loadPretrained');
   return typeof source === 'string' && isFileSource(source)
     ? loadFromFile(source)
     : loadPretrainedBrowser(source, args);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../scripts/test-support/requirements';
 import { encodeIdx } from './idx';
-import { loadFashionMnist, loadMnist } from './load-mnist';
+import { loadFashionMnist, loadMnist } from './node-load-mnist';
 
 let dir: string;
 const N = 5;

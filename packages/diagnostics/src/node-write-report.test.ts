@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runChromium } from '../../../scripts/test-support/chromium';
 import { needs } from '../../../scripts/test-support/requirements';
 import { confusionMatrix, plotConfusionMatrix } from './confusion-matrix';
-import { writeReport } from './write-report';
+import { writeReport } from './node-write-report';
 
 const dir = process.env.BETTERDL_KEEP_REPORT ?? (await mkdtemp(join(tmpdir(), 'betterdl-report-')));
 afterAll(() =>

@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { BetterDLError, checkBoolean, checkOptions, optionNames, pyStr } from '@betterdl/runtime';
 import { toFsPath, writeFileAtomic } from '@betterdl/runtime/node';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertWritable } from './file-io';
 import { resolveLogs } from './monitor';
+import { assertWritable } from './node-file-io';
 
 /** Options of {@link csvLogger}. */
 export interface CSVLoggerArgs {
