@@ -23,7 +23,7 @@ describe('example:copy', () => {
     expect(packageOf('fs')).toBeNull();
     expect(packageOf('node:path')).toBeNull();
     expect(packageOf('./x')).toBeNull();
-    expect(readCatalog(ROOT)['@tensorflow/tfjs-core']).toMatch(/^\^4\./);
+    expect(readCatalog(ROOT)['@tensorflow/tfjs-core']).toMatch(/^[~^]4\./);
   });
 
   it('writes a standalone project: real ranges, the shared helpers beside it, imports rewritten', () => {

@@ -61,6 +61,7 @@ describe('@betterdl/datasets entries', () => {
       'MakeMoonsArgs',
       'MakeRegressionArgs',
       'MinMaxScalerArgs',
+      'NestedLabels',
       'ParseIdxOptions',
       'RandomStateLike',
       'RegressionDataset',

@@ -61,8 +61,8 @@ export function imageDataset(
   options: ImageDatasetOptions = {},
   names: [string, string] = ['images', 'labels'],
 ): ImageSplit {
-  requireBackend('imageDataset');
   checkOptions('imageDataset', options, IMAGE_DATASET_OPTIONS);
+  requireBackend('imageDataset');
   const { scale = true, flatten = false, oneHot = false, limit, numClasses = 10 } = options;
   checkLimit('imageDataset', limit);
   checkBoolean('imageDataset', 'scale', scale);

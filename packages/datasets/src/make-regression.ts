@@ -40,7 +40,6 @@ export interface RegressionDataset extends ToyDataset {
  * const { x, y, coef } = makeRegression({ nSamples: 200, nFeatures: 5, noise: 10, randomState: 0 });
  */
 export function makeRegression(args: MakeRegressionArgs = {}): RegressionDataset {
-  requireBackend('makeRegression');
   const { nSamples = 100, nFeatures = 100, nTargets = 1, bias = 0, noise = 0, shuffle = true } = args;
   const fn = 'makeRegression';
   checkOptions(fn, args, [
@@ -54,6 +53,7 @@ export function makeRegression(args: MakeRegressionArgs = {}): RegressionDataset
     'randomState',
     'effectiveRank',
   ]);
+  requireBackend(fn);
   checkInteger(fn, 'nSamples', nSamples, { min: 1 });
   checkInteger(fn, 'nFeatures', nFeatures, { min: 1 });
   checkInteger(fn, 'nTargets', nTargets, { min: 1 });

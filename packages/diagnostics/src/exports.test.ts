@@ -58,6 +58,7 @@ describe('@betterdl/diagnostics entries', () => {
       'RenderedFigure',
       'RunsInput',
       'SummaryOptions',
+      'TopKAccuracyOptions',
       'VegaLiteSpec',
       'Verdict',
       'WeightHistogramRecord',

@@ -45,7 +45,7 @@ export async function saveFigure(
   }
   if (formats.includes('png')) {
     out.png = `${pathWithoutExt}.png`;
-    await writeFileAtomic(out.png, await svgToPng(svg, opts));
+    await writeFileAtomic(out.png, await svgToPng(svg, { scale: opts.scale, fontFiles: opts.fontFiles }));
   }
   return out;
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfRecord } from './crc32c';
 import { encodeEvent, type SummaryValue } from './event-proto';
-import { dropRerunEvents } from './tensor-board-resume';
+import { dropRerunEvents } from './node-tensor-board-resume';
 import { tensorHistogram } from './tensor-histogram';
 
 /** Arguments of {@link tensorBoard}. */

@@ -12,7 +12,7 @@ const MARKER = Symbol.for('betterdl.error');
  * - `IO_ERROR`: reading or writing a file, directory or URL failed (missing file, permission, network).
  * - `UNSUPPORTED`: a valid request this backend, platform or version cannot carry out.
  * - `BACKEND_UNAVAILABLE`: a tfjs backend cannot be loaded or none is registered.
- * - `DUPLICATE_TFJS`: two copies of tfjs-core are loaded in one process.
+ * - `DUPLICATE_TFJS`: two copies of tfjs-core are loaded at the same time.
  * - `TENSOR_LEAK`: tensors were left behind ({@link assertNoLeaks}).
  */
 export type BetterDLErrorCode =

@@ -51,7 +51,7 @@ describe('@betterdl/transfer entries', () => {
       'StrategyAdvice',
     ],
     nodeValues: ['savePretrained'],
-    nodeTypes: [],
+    nodeTypes: ['SavePretrainedArgs'],
     nodeOverrides: ['loadPretrained'],
   });
 });
