@@ -62,7 +62,7 @@ for (let r = 0; r < repeats; r++) {
     metrics: ['accuracy'],
   });
   await model.fit(big.trainX, big.trainY, { epochs: shortEpochs, verbose: 0 });
-  testAccs.push(accuracy(model, big.testX, big.testY, 500));
+  testAccs.push(await accuracy(model, big.testX, big.testY, 500));
   model.dispose();
 }
 const mean = testAccs.reduce((s, a) => s + a, 0) / repeats;

@@ -92,12 +92,12 @@ for (const v of variants) {
   });
   if (v.epochs === epochs) histories[v.name] = history;
   // The weights connecting the hidden layer to the output layer (Keras: model.get_weights()[-2]).
-  const kernel = Array.from(model.layers.at(-1)!.getWeights()[0]!.dataSync());
+  const kernel = Array.from(await model.layers.at(-1)!.getWeights()[0]!.data());
   const beyond = kernel.reduce((n, w) => n + (Math.abs(w) > 0.2 ? 1 : 0), 0) / kernel.length;
   const sd = Math.sqrt(kernel.reduce((s, w) => s + w * w, 0) / kernel.length);
   for (const w of kernel) weights.push({ variant: v.name, weight: w });
   console.log(
-    `${v.name}: Train: ${accuracy(model, xTrain, yTrain, 1024).toFixed(3)}, Test: ${accuracy(model, xTest, yTest, 1024).toFixed(3)}; ` +
+    `${v.name}: Train: ${(await accuracy(model, xTrain, yTrain, 1024)).toFixed(3)}, Test: ${(await accuracy(model, xTest, yTest, 1024)).toFixed(3)}; ` +
       `output weights: RMS ${sd.toFixed(3)}, ${(beyond * 100).toFixed(1)}% beyond ±0.2`,
   );
   model.dispose();

@@ -5,11 +5,17 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
  * Accuracy of a model compiled with `metrics: ['accuracy']` on `x`, `y` (one device read). `batchSize` is
- * evaluate's, which defaults to 32.
+ * evaluate's, which defaults to 32. The read is asynchronous, so it also works where a backend cannot read
+ * synchronously (WebGPU in Node).
  */
-export function accuracy(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize?: number): number {
+export async function accuracy(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  batchSize?: number,
+): Promise<number> {
   const [loss, acc] = model.evaluate(x, y, batchSize === undefined ? {} : { batchSize }) as tf.Scalar[];
-  const value = acc!.dataSync()[0]!;
+  const value = (await acc!.data())[0]!;
   dispose([loss!, acc!]);
   return value;
 }

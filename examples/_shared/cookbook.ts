@@ -110,7 +110,7 @@ export async function compareNetworks(recipe: NetworkComparison): Promise<Exampl
     });
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `${v.name}: Train: ${accuracy(model, xTrain, data.trainY, 1024).toFixed(3)}, Test: ${accuracy(model, xTest, data.testY, 1024).toFixed(3)} ` +
+      `${v.name}: Train: ${(await accuracy(model, xTrain, data.trainY, 1024)).toFixed(3)}, Test: ${(await accuracy(model, xTest, data.testY, 1024)).toFixed(3)} ` +
         `(${epochs} epochs, ${seconds.toFixed(1)} s)`,
     );
     model.dispose();

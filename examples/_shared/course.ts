@@ -118,8 +118,8 @@ export async function fitVariant(run: ExampleRun, v: LessonVariant): Promise<Fit
     callbacks,
   });
   const seconds = (performance.now() - started) / 1000;
-  const train = accuracy(model, trainX, trainY, v.evalBatchSize);
-  const test = accuracy(model, testX, testY, v.evalBatchSize);
+  const train = await accuracy(model, trainX, trainY, v.evalBatchSize);
+  const test = await accuracy(model, testX, testY, v.evalBatchSize);
   const { verdict, reason, suggestions, evidence } = diagnose(history, { monitor: 'val_loss' });
   console.log(`${label}: Train: ${train.toFixed(3)}, Test: ${test.toFixed(3)} (${seconds.toFixed(1)} s)`);
   console.log(`  diagnosis: ${verdict} — ${reason}`);
