@@ -23,14 +23,15 @@ export function catalogRange(name) {
   return m ? m[1].replace(/^["']|["']$/g, '') : undefined;
 }
 
-/** Packs every package (its built dist/ must exist) into `dir`; returns { '@betterdl/x': tarballPath }. */
+/**
+ * Packs every package into `dir`; returns { '@betterdl/x': tarballPath }. Each package's `prepack` builds its
+ * dist/ when it is missing or stale, so this also works on a fresh clone that was never built.
+ */
 export function packAll(dir) {
   mkdirSync(dir, { recursive: true });
   const out = {};
   for (const name of packageNames()) {
     const pkgDir = join(ROOT, 'packages', name);
-    if (!existsSync(join(pkgDir, 'dist')))
-      throw new Error(`packages/${name} has no dist/: run pnpm build first`);
     const before = new Set(readdirSync(dir));
     run('pnpm', ['pack', '--pack-destination', dir], pkgDir);
     const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.tgz'));
