@@ -32,10 +32,13 @@ describe('example:copy', () => {
     expect(r.files).toEqual(
       expect.arrayContaining([
         'main.ts',
+        'lesson.ts',
         'README.md',
         'package.json',
         '_shared/course.ts',
+        '_shared/host.ts',
         '_shared/lesson.ts',
+        '_shared/node-host.ts',
       ]),
     );
     expect(r.files.some((f) => f.endsWith('.test.ts'))).toBe(false);
@@ -45,8 +48,11 @@ describe('example:copy', () => {
     expect(JSON.stringify(pkg)).not.toMatch(/workspace:|catalog:/);
     expect(pkg.scripts.start).toBe('tsx main.ts');
     const main = readFileSync(join(dest, 'main.ts'), 'utf8');
-    expect(main).toContain("from './_shared/course'");
+    expect(main).toContain("from './_shared/node-host'");
     expect(main).not.toContain('../_shared');
+    const lesson = readFileSync(join(dest, 'lesson.ts'), 'utf8');
+    expect(lesson).toContain("from './_shared/course'");
+    expect(lesson).not.toContain('../_shared');
     // the helpers it does not import are not copied
     expect(existsSync(join(dest, '_shared', 'cookbook.ts'))).toBe(false);
   });

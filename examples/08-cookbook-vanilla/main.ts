@@ -9,6 +9,7 @@ import { setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadCookbookData, subsetSizes } from '../_shared/cookbook';
+import { loadDigits } from '../_shared/data';
 import { startExample } from '../_shared/lesson';
 
 const { quick, seed, out } = await startExample('08-cookbook-vanilla');
@@ -16,11 +17,14 @@ const { trainSize, testSize } = subsetSizes(quick);
 const epochs = quick ? 2 : 10;
 
 // Raw pixels (scale: false), flattened to 784 values, one-hot labels (to_categorical).
-const { dataset, trainX, trainY, testX, testY, dispose } = await loadCookbookData({
-  trainSize,
-  testSize,
-  scale: false,
-});
+const { dataset, trainX, trainY, testX, testY, dispose } = await loadCookbookData(
+  { loadDigits, log: (line) => console.log(line) },
+  {
+    trainSize,
+    testSize,
+    scale: false,
+  },
+);
 
 const histories: Record<string, tfl.History> = {};
 for (const scaled of [false, true]) {

@@ -9,17 +9,21 @@ import { setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadCookbookData, network, subsetSizes } from '../_shared/cookbook';
+import { loadDigits } from '../_shared/data';
 import { startExample } from '../_shared/lesson';
 
 const { quick, seed, out } = await startExample('09-cookbook-inputs');
 const { trainSize, testSize } = subsetSizes(quick);
 const epochs = quick ? 2 : 5;
 
-const { dataset, trainX, trainY, testX, testY, dispose } = await loadCookbookData({
-  trainSize,
-  testSize,
-  scale: false,
-});
+const { dataset, trainX, trainY, testX, testY, dispose } = await loadCookbookData(
+  { loadDigits, log: (line) => console.log(line) },
+  {
+    trainSize,
+    testSize,
+    scale: false,
+  },
+);
 
 // Every statistic is measured on the training images only, per pixel, and applied to both sets: the scalers
 // of @betterdl/datasets work like scikit-learn's (fit on train, transform train and test).

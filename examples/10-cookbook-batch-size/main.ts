@@ -1,20 +1,6 @@
-// Keras cookbook, "Impact of batch size on model accuracy": the 784-1000-10 network with batch size 32 and with
-// a batch of half the training set (the recipe's 30 000 of 60 000 images; this example trains on a subset, so
-// the big batch is half of that subset). Same number of epochs: the small batches make many more updates and
-// reach a good accuracy much sooner. MNIST, or Fashion-MNIST where MNIST is not on disk (said when it runs).
-import * as tf from '@tensorflow/tfjs-core';
-import { compareNetworks } from '../_shared/cookbook';
+// 10-cookbook-batch-size: runs this recipe's training code (lesson.ts) in Node with the Node host — lines on the terminal,
+// the figure in the output folder. The docs site runs the same lesson.ts in the page.
+import { runLesson } from '../_shared/node-host';
+import { lesson } from './lesson';
 
-await compareNetworks({
-  example: '10-cookbook-batch-size',
-  epochs: { quick: 2, full: 10 },
-  variants: (trainSize) => [
-    { name: 'batch size 32', batchSize: 32, optimizer: () => tf.train.adam() },
-    {
-      name: `batch size ${trainSize / 2} (half the set)`,
-      batchSize: trainSize / 2,
-      optimizer: () => tf.train.adam(),
-    },
-  ],
-  title: (dataset) => `784-1000-10 on ${dataset}: batch size 32 vs half the training set`,
-});
+await runLesson('10-cookbook-batch-size', lesson);

@@ -1,21 +1,6 @@
-// Keras cookbook, "Building a deep neural network to improve network accuracy": one hidden layer of 1000 units
-// against three (784-1000-1000-1000-10), Adam, batch size 1024 as in the recipe. The deeper network has far
-// more parameters, fits the training images better and opens a bigger train/test gap. MNIST, or Fashion-MNIST
-// where MNIST is not on disk (said when it runs).
-import * as tf from '@tensorflow/tfjs-core';
-import { compareNetworks } from '../_shared/cookbook';
+// 11-cookbook-deeper-network: runs this recipe's training code (lesson.ts) in Node with the Node host — lines on the terminal,
+// the figure in the output folder. The docs site runs the same lesson.ts in the page.
+import { runLesson } from '../_shared/node-host';
+import { lesson } from './lesson';
 
-await compareNetworks({
-  example: '11-cookbook-deeper-network',
-  epochs: { quick: 2, full: 20 },
-  variants: () => [
-    { name: '784-1000-10', hidden: [1000], batchSize: 1024, optimizer: () => tf.train.adam() },
-    {
-      name: '784-1000-1000-1000-10',
-      hidden: [1000, 1000, 1000],
-      batchSize: 1024,
-      optimizer: () => tf.train.adam(),
-    },
-  ],
-  title: (dataset) => `${dataset}: one hidden layer vs three`,
-});
+await runLesson('11-cookbook-deeper-network', lesson);

@@ -1,18 +1,6 @@
-// Keras cookbook, "Varying the learning rate to improve network accuracy": the 784-1000-10 network with Adam at
-// learning rates 0.0001, 0.001 (Adam's default), 0.01 and 0.1, batch size 1024 as in the recipe. Too high a
-// rate makes the loss jump about and stall; too low learns slowly. MNIST, or Fashion-MNIST where MNIST is not
-// on disk (said when it runs).
-import * as tf from '@tensorflow/tfjs-core';
-import { compareNetworks } from '../_shared/cookbook';
+// 12-cookbook-learning-rates: runs this recipe's training code (lesson.ts) in Node with the Node host — lines on the terminal,
+// the figure in the output folder. The docs site runs the same lesson.ts in the page.
+import { runLesson } from '../_shared/node-host';
+import { lesson } from './lesson';
 
-await compareNetworks({
-  example: '12-cookbook-learning-rates',
-  epochs: { quick: 2, full: 20 },
-  variants: () =>
-    [0.0001, 0.001, 0.01, 0.1].map((lr) => ({
-      name: `Adam lr ${lr}`,
-      batchSize: 1024,
-      optimizer: () => tf.train.adam(lr),
-    })),
-  title: (dataset) => `784-1000-10 on ${dataset}: Adam at four learning rates`,
-});
+await runLesson('12-cookbook-learning-rates', lesson);

@@ -10,6 +10,7 @@ import { setSeed } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { accuracy } from '../_shared/accuracy';
 import { loadCookbookData, subsetSizes } from '../_shared/cookbook';
+import { loadDigits } from '../_shared/data';
 import { startExample } from '../_shared/lesson';
 
 const { quick, seed, out } = await startExample('14-cookbook-overfitting');
@@ -18,7 +19,10 @@ const epochs = quick ? 3 : 40;
 const shortEpochs = quick ? 1 : 5;
 
 // Pixels scaled to [0, 1].
-const data = await loadCookbookData({ trainSize, testSize, scale: true });
+const data = await loadCookbookData(
+  { loadDigits, log: (line) => console.log(line) },
+  { trainSize, testSize, scale: true },
+);
 const { dataset, trainX: xTrain, trainY: yTrain, testX: xTest, testY: yTest } = data;
 
 interface Variant {

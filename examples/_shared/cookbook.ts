@@ -1,14 +1,13 @@
 // The Keras cookbook recipes (examples 08-14) train 784-…-10 networks on a subset of 28×28 digit images. What
-// they share lives here: the data (MNIST or Fashion-MNIST, see data.ts), the network, and the runner of the
-// recipes that compare variants of one network by their learning curves (10-13: a table of variants each).
-import { learningCurves } from '@betterdl/diagnostics';
-import { saveFigure } from '@betterdl/diagnostics/node';
+// they share lives here: the data (MNIST or Fashion-MNIST, from the host: see host.ts), the network, and the
+// runner of the recipes that compare variants of one network by their learning curves (10-13: a table of
+// variants each). It uses only the packages' main entries, so it runs in Node and in the docs site's worker.
+import { diagnose, learningCurves } from '@betterdl/diagnostics';
 import { setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { accuracy } from './accuracy';
-import { loadDigits } from './data';
-import { type ExampleRun, startExample } from './lesson';
+import type { LessonHost, LessonRun } from './host';
 
 /** The recipe's images: flattened to 784 values, one-hot labels, a subset of each split. */
 export interface CookbookData {
@@ -26,13 +25,15 @@ export function subsetSizes(quick: boolean): { trainSize: number; testSize: numb
   return quick ? { trainSize: 1000, testSize: 500 } : { trainSize: 10000, testSize: 2000 };
 }
 
-/** Loads the subset and prints what it got. `scale`: pixels / 255 (true) or raw 0-255 values (false). */
-export async function loadCookbookData(options: {
-  trainSize: number;
-  testSize: number;
-  scale: boolean;
-}): Promise<CookbookData> {
-  const { data, dataset } = await loadDigits({
+/**
+ * Loads the subset through the host and prints what it got. `scale`: pixels / 255 (true) or raw 0-255 values
+ * (false).
+ */
+export async function loadCookbookData(
+  host: Pick<LessonHost, 'loadDigits' | 'log'>,
+  options: { trainSize: number; testSize: number; scale: boolean },
+): Promise<CookbookData> {
+  const { data, dataset } = await host.loadDigits({
     flatten: true,
     scale: options.scale,
     oneHot: true,
@@ -42,7 +43,7 @@ export async function loadCookbookData(options: {
   const trainY = data.train.y as tf.Tensor2D;
   const testX = tf.slice(data.test.x, 0, options.testSize) as tf.Tensor2D;
   const testY = tf.slice(data.test.y, 0, options.testSize) as tf.Tensor2D;
-  console.log(
+  host.log(
     `${dataset}: ${trainX.shape[0]} training and ${testX.shape[0]} test images (a subset, to keep the run short)`,
   );
   return {
@@ -76,8 +77,6 @@ export interface NetworkVariant {
 
 /** A recipe that compares variants of the network on pixels / 255. */
 export interface NetworkComparison {
-  /** The example's directory name, e.g. `10-cookbook-batch-size`. */
-  example: string;
   epochs: { quick: number; full: number };
   /** The table of variants; gets the number of training images. */
   variants: (trainSize: number) => NetworkVariant[];
@@ -89,11 +88,11 @@ export interface NetworkComparison {
  * Runs a recipe: loads the data, fits every variant from the same initial weights, prints its train and test
  * accuracy, and overlays the learning curves in one figure.
  */
-export async function compareNetworks(recipe: NetworkComparison): Promise<ExampleRun> {
-  const run = await startExample(recipe.example);
+export async function compareNetworks(run: LessonRun, recipe: NetworkComparison): Promise<void> {
+  const { host } = run;
   const { trainSize, testSize } = subsetSizes(run.quick);
   const epochs = run.quick ? recipe.epochs.quick : recipe.epochs.full;
-  const data = await loadCookbookData({ trainSize, testSize, scale: false });
+  const data = await loadCookbookData(host, { trainSize, testSize, scale: false });
   const xTrain = tf.div(data.trainX, 255);
   const xTest = tf.div(data.testX, 255);
   const histories: Record<string, tfl.History> = {};
@@ -101,24 +100,30 @@ export async function compareNetworks(recipe: NetworkComparison): Promise<Exampl
     setSeed(run.seed); // every variant starts from the same initial weights
     const model = network(v.hidden ?? [1000]);
     model.compile({ optimizer: v.optimizer(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const onEpochEnd = host.onEpochEnd;
+    const callbacks = onEpochEnd
+      ? [new tfl.CustomCallback({ onEpochEnd: async (epoch, logs) => onEpochEnd(v.name, epoch, logs ?? {}) })]
+      : [];
     const started = performance.now();
-    histories[v.name] = await model.fit(xTrain, data.trainY, {
+    const history = await model.fit(xTrain, data.trainY, {
       validationData: [xTest, data.testY],
       epochs,
       batchSize: v.batchSize,
       verbose: 0,
+      callbacks,
     });
+    histories[v.name] = history;
     const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `${v.name}: Train: ${(await accuracy(model, xTrain, data.trainY, 1024)).toFixed(3)}, Test: ${(await accuracy(model, xTest, data.testY, 1024)).toFixed(3)} ` +
-        `(${epochs} epochs, ${seconds.toFixed(1)} s)`,
+    const train = await accuracy(model, xTrain, data.trainY, 1024);
+    const test = await accuracy(model, xTest, data.testY, 1024);
+    host.log(
+      `${v.name}: Train: ${train.toFixed(3)}, Test: ${test.toFixed(3)} (${epochs} epochs, ${seconds.toFixed(1)} s)`,
     );
+    const { verdict, reason, suggestions } = diagnose(history, { monitor: 'val_loss' });
+    host.onVariantEnd?.({ name: v.name, train, test, epochs, seconds, verdict, reason, suggestions });
     model.dispose();
   }
-  const spec = learningCurves(histories, { title: recipe.title(data.dataset) });
-  const figure = await saveFigure(spec, `${run.out}/curves`, { formats: ['svg', 'png'], scale: 1 });
-  console.log(`figure: ${figure.png ?? figure.svg}`);
+  await host.figure(learningCurves(histories, { title: recipe.title(data.dataset) }));
   tf.dispose([xTrain, xTest]);
   data.dispose();
-  return run;
 }

@@ -1,14 +1,14 @@
 // The 7-day course (lessons 01-07) trains small MLPs on makeCircles and compares variants by their learning
 // curves. What every lesson does the same way lives here: the data split, the model, fitting one variant
-// (same seed, progress lines, accuracies, diagnosis) and finishing (figure, takeaway, result.json).
+// (same seed, progress lines, accuracies, diagnosis) and finishing (figure, takeaway, result). It uses only
+// the packages' main entries and the run's host (host.ts), so it runs in Node and in the docs site's worker.
 import { makeCircles } from '@betterdl/datasets';
 import { diagnose, learningCurves } from '@betterdl/diagnostics';
-import { saveFigure } from '@betterdl/diagnostics/node';
 import { setSeed } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { accuracy } from './accuracy';
-import { type ExampleRun, type VariantResult, writeLessonResult } from './lesson';
+import type { LessonRun, VariantResult } from './host';
 
 /** makeCircles split into a training and a test set. */
 export interface Circles {
@@ -90,7 +90,8 @@ export interface FittedVariant {
 }
 
 /** Seeds, builds, compiles and fits one variant, prints its accuracies and diagnosis, and disposes the model. */
-export async function fitVariant(run: ExampleRun, v: LessonVariant): Promise<FittedVariant> {
+export async function fitVariant(run: LessonRun, v: LessonVariant): Promise<FittedVariant> {
+  const { host } = run;
   setSeed(run.seed);
   const model = v.build();
   model.compile({ optimizer: v.optimizer(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
@@ -103,9 +104,15 @@ export async function fitVariant(run: ExampleRun, v: LessonVariant): Promise<Fit
       new tfl.CustomCallback({
         onEpochEnd: async (epoch, logs) => {
           if ((epoch + 1) % every === 0)
-            console.log(`${label}: epoch ${epoch + 1}/${v.epochs}, ${metric} ${logs?.[metric]?.toFixed(3)}`);
+            host.log(`${label}: epoch ${epoch + 1}/${v.epochs}, ${metric} ${logs?.[metric]?.toFixed(3)}`);
         },
       }),
+    );
+  }
+  const onEpochEnd = host.onEpochEnd;
+  if (onEpochEnd) {
+    callbacks.push(
+      new tfl.CustomCallback({ onEpochEnd: async (epoch, logs) => onEpochEnd(v.name, epoch, logs ?? {}) }),
     );
   }
   const { trainX, trainY, testX, testY } = v.data;
@@ -121,19 +128,26 @@ export async function fitVariant(run: ExampleRun, v: LessonVariant): Promise<Fit
   const train = await accuracy(model, trainX, trainY, v.evalBatchSize);
   const test = await accuracy(model, testX, testY, v.evalBatchSize);
   const { verdict, reason, suggestions, evidence } = diagnose(history, { monitor: 'val_loss' });
-  console.log(`${label}: Train: ${train.toFixed(3)}, Test: ${test.toFixed(3)} (${seconds.toFixed(1)} s)`);
-  console.log(`  diagnosis: ${verdict} — ${reason}`);
+  host.log(`${label}: Train: ${train.toFixed(3)}, Test: ${test.toFixed(3)} (${seconds.toFixed(1)} s)`);
+  host.log(`  diagnosis: ${verdict} — ${reason}`);
   model.dispose();
-  return {
-    history,
-    evidence,
-    result: { name: label, train, test, epochs: history.epoch.length, seconds, verdict, reason, suggestions },
+  const result = {
+    name: label,
+    train,
+    test,
+    epochs: history.epoch.length,
+    seconds,
+    verdict,
+    reason,
+    suggestions,
   };
+  host.onVariantEnd?.(result);
+  return { history, evidence, result };
 }
 
 /** Fits every variant in turn; returns the histories by name (for the figure) and the fitted variants. */
 export async function fitVariants(
-  run: ExampleRun,
+  run: LessonRun,
   variants: LessonVariant[],
 ): Promise<{ histories: Record<string, tfl.History>; fitted: FittedVariant[] }> {
   const histories: Record<string, tfl.History> = {};
@@ -146,9 +160,9 @@ export async function fitVariants(
   return { histories, fitted };
 }
 
-/** Draws the overlaid learning curves, prints the takeaway and writes result.json. */
+/** Shows the overlaid learning curves (Node: saves them), prints the takeaway and reports the result. */
 export async function finishLesson(
-  run: ExampleRun,
+  run: LessonRun,
   lesson: {
     /** result.json's title. */
     title: string;
@@ -161,11 +175,10 @@ export async function finishLesson(
   },
 ): Promise<void> {
   const spec = learningCurves(lesson.histories, { title: lesson.figureTitle });
-  const figure = await saveFigure(spec, `${run.out}/curves`, { formats: ['svg', 'png'], scale: 1 });
-  console.log(`figure: ${figure.png ?? figure.svg}`);
+  const figure = await run.host.figure(spec);
   const takeaway = lesson.takeaway();
-  console.log(takeaway);
-  await writeLessonResult(run, { title: lesson.title, variants: lesson.variants, figure, takeaway });
+  run.host.log(takeaway);
+  await run.host.result({ title: lesson.title, variants: lesson.variants, figure, takeaway });
 }
 
 /** Over-fitting shows as a test loss that climbs back up after its minimum: where it was lowest, and its end. */

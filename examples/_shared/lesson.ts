@@ -4,6 +4,10 @@
 import { basename, join } from 'node:path';
 import { initRuntime } from '@betterdl/runtime';
 import { writeFileAtomic } from '@betterdl/runtime/node';
+import type { LessonResult, VariantResult } from './host';
+
+// The result.json format is typed once, in host.ts (the page's worker reports the same).
+export type { LessonResult, VariantResult } from './host';
 
 /** How an example runs: the three variables of examples/README.md, each with its default. */
 export interface ExampleSettings {
@@ -41,40 +45,6 @@ export async function startExample(example: string): Promise<ExampleRun> {
   const settings = exampleSettings(example);
   const { backend } = await initRuntime({ seed: settings.seed });
   return { example, ...settings, backend, t0: performance.now() };
-}
-
-/** One variant (model configuration) of a lesson as its example reports it in result.json. */
-export interface VariantResult {
-  name: string;
-  /** Final accuracy on the training set (model.evaluate). */
-  train: number;
-  /** Final accuracy on the test set. */
-  test: number;
-  /** Epochs actually trained. */
-  epochs: number;
-  /** Wall time of the fit. */
-  seconds: number;
-  /** diagnose(history).verdict */
-  verdict?: string;
-  /** diagnose(history).reason: one sentence saying why. */
-  reason?: string;
-  /** diagnose(history).suggestions */
-  suggestions?: string[];
-}
-
-/** The `result.json` every course example writes into its output directory (see examples/README.md). */
-export interface LessonResult {
-  example: string;
-  title: string;
-  backend: string;
-  quick: boolean;
-  seed: number;
-  seconds: number;
-  variants: VariantResult[];
-  /** File names, relative to the result's directory, of the learning-curve figure. */
-  figure: { svg?: string; png?: string };
-  /** One or two sentences on what the run shows, written from the numbers. */
-  takeaway: string;
 }
 
 /** Writes `value` as indented JSON to `<out>/result.json` (atomically) and returns the path. */
