@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
+import { liveLessons } from '../live/vite-plugin';
 import { fragmentFences, repoLinks, repositoryUrl } from './markdown';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +31,8 @@ export default defineConfig({
   srcExclude: ['README.md', 'public/**', 'api/**'],
   ignoreDeadLinks: false,
   lastUpdated: false,
+  // The lessons' Run panels (docs/live): package sources, ES-module workers, the served Fashion-MNIST subset.
+  vite: { plugins: [liveLessons()] },
   markdown: {
     config(md) {
       repoLinks(md, { repoRoot, srcDir, repoUrl, branch: 'main' });

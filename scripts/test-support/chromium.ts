@@ -1,6 +1,7 @@
 // The one way tests launch headless Chromium: the same flags, a throw-away profile, and a kill that takes the
 // browser's whole process group (its helpers would otherwise go on writing into the profile being removed).
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 
 /** Flags for a quiet, offline-friendly headless run that needs no sandbox and no GPU. */
 export const HEADLESS_FLAGS = [
@@ -25,6 +26,8 @@ export interface ChromiumExit {
 /** A running headless Chromium. */
 export interface Chromium {
   process: ChildProcess;
+  /** With `pipe: true`: the DevTools protocol pipe (see cdp.ts), Chromium's fd 3 (in) and fd 4 (out). */
+  devtools?: { input: Writable; output: Readable };
   /** The last 4000 characters Chromium wrote to stderr so far. */
   stderr(): string;
   /** Settles when the browser exits (killed or not). */
@@ -39,12 +42,19 @@ export interface LaunchArgs {
   profileDir: string;
   /** Extra flags and the URL, after {@link HEADLESS_FLAGS}. */
   args: string[];
+  /** Open the DevTools protocol on a pipe (`--remote-debugging-pipe`) to drive pages. Defaults to false. */
+  pipe?: boolean;
 }
 
 /** Starts `binary` (from `needs('chromium').chromium`) headless, in its own process group. */
-export function launchChromium(binary: string, { profileDir, args }: LaunchArgs): Chromium {
-  const child = spawn(binary, [...HEADLESS_FLAGS, `--user-data-dir=${profileDir}`, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function launchChromium(binary: string, { profileDir, args, pipe }: LaunchArgs): Chromium {
+  const flags = [
+    ...HEADLESS_FLAGS,
+    `--user-data-dir=${profileDir}`,
+    ...(pipe ? ['--remote-debugging-pipe'] : []),
+  ];
+  const child = spawn(binary, [...flags, ...args], {
+    stdio: pipe ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   let stdout = '';
@@ -66,7 +76,10 @@ export function launchChromium(binary: string, { profileDir, args }: LaunchArgs)
     }
     await exited;
   };
-  return { process: child, stderr: () => stderr, exited, kill };
+  const devtools = pipe
+    ? { input: child.stdio[3] as Writable, output: child.stdio[4] as Readable }
+    : undefined;
+  return { process: child, devtools, stderr: () => stderr, exited, kill };
 }
 
 /**
