@@ -137,11 +137,7 @@ describe('the live lessons of the docs site in headless Chromium', () => {
       for (const name of LESSONS) {
         const page = await cdp.open(`${site}/lessons/${name}.html`);
         const panel = `document.querySelector('.live-lesson[data-example="${name}"]')`;
-        await page.waitFor(
-          `${panel}?.dataset.ready === 'true'`,
-          `${name}: Run panel`,
-          60_000,
-        );
+        await page.waitFor(`${panel}?.dataset.ready === 'true'`, `${name}: Run panel`, 60_000);
         expect(await page.evaluate(`${panel}.querySelector('.live-quick').checked`)).toBe(true);
 
         if (name === '03-reduce-lr-on-plateau') {
@@ -201,7 +197,7 @@ describe('the live lessons of the docs site in headless Chromium', () => {
 
         if (name === '01-diagnose') {
           const box = await page.evaluate<{ x: number; y: number; width: number; height: number }>(
-            `(() => { ${panel}.scrollIntoView(); const r = ${panel}.getBoundingClientRect(); return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }; })()`,
+            `(() => { scrollTo(0, 0); const r = ${panel}.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; })()`,
           );
           const shot = await page.send<{ data: string }>('Page.captureScreenshot', {
             format: 'png',
@@ -213,7 +209,7 @@ describe('the live lessons of the docs site in headless Chromium', () => {
           await writeFile(SCREENSHOT, png);
           // The chart's own area of the screenshot is drawn: ink and several colours (one per variant).
           const chart = await page.evaluate<{ x: number; y: number; width: number; height: number }>(
-            `(() => { const r = ${panel}.querySelector('.live-chart').getBoundingClientRect(); return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }; })()`,
+            `(() => { const r = ${panel}.querySelector('.live-chart').getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; })()`,
           );
           const chartShot = await page.send<{ data: string }>('Page.captureScreenshot', {
             format: 'png',
