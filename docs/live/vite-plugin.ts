@@ -69,6 +69,15 @@ export function liveLessons() {
           })),
         },
         worker: { format: 'es' as const },
+        // docs:dev: find tfjs and vega at start-up (crawling the worker and the panel), not when Run first
+        // imports them, which would make Vite re-optimise and reload the page in the middle of the run.
+        optimizeDeps: {
+          entries: [
+            join(root, 'docs/live/worker.ts'),
+            join(root, 'docs/.vitepress/theme/RunPanel.vue'),
+            join(root, 'packages/diagnostics/src/render.ts'),
+          ],
+        },
         // The worker carries tfjs (core, layers, the wasm/WebGL/WebGPU backends): about 2 MB minified by nature.
         build: { chunkSizeWarningLimit: 4096 },
         // The server-side render never draws a chart: leave vega (whose Node build wants 'canvas') out of it.
