@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { fragmentFences, repoLinks, repositoryUrl } from './markdown';
+import { failOnWarnings } from './strict-build';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,6 +17,7 @@ const lessons = [
   ['07-early-stopping', '7. Early stopping'],
 ] as const;
 const packages = ['runtime', 'callbacks', 'datasets', 'diagnostics', 'transfer'] as const;
+const strict = failOnWarnings();
 
 /**
  * The docs site: `pnpm docs:dev` serves it, `pnpm docs:build` (scripts/docs-build.ts) builds the TypeDoc API
@@ -29,6 +31,9 @@ export default defineConfig({
   // README.md is the GitHub-facing index of docs/ (index.md includes it); public/api/ is TypeDoc's HTML output.
   srcExclude: ['README.md', 'public/**', 'api/**'],
   ignoreDeadLinks: false,
+  // Warnings fail the build (dead links already do): see strict-build.ts.
+  buildEnd: strict.buildEnd,
+  vite: { ...strict.vite },
   lastUpdated: false,
   markdown: {
     config(md) {
