@@ -136,17 +136,33 @@ async function main(argv: string[]): Promise<void> {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`docs site built into ${path.relative(repoRoot, dist)}/ in ${secs} s`);
   } else if (command === 'dev') {
+    const stops: (() => void)[] = [];
     if (!existsSync(path.join(repoRoot, 'docs/public/api/index.html'))) {
       console.log(
         'API reference not built yet: TypeDoc runs in the background; /api/ works when it is done.',
       );
-      void run(bin('typedoc'), [], { quiet: true }).then(({ code, output }) => {
+      // Its own process group: TypeDoc's bin starts a second node process, which must stop with it.
+      const typedoc = spawn(bin('typedoc'), [], { cwd: repoRoot, stdio: 'ignore', detached: true });
+      let done = false;
+      typedoc.on('close', (code) => {
+        done = true;
         if (code === 0) console.log('API reference built: /api/index.html');
-        else console.error(`TypeDoc failed:\n${output}`);
+        else if (code !== null) console.error(`TypeDoc failed (exit ${code}): pnpm docs:api shows why`);
+      });
+      stops.push(() => {
+        if (!done && typedoc.pid) process.kill(-typedoc.pid, 'SIGTERM');
       });
     }
-    const child = spawn(bin('vitepress'), ['dev', 'docs', ...rest], { cwd: repoRoot, stdio: 'inherit' });
-    child.on('close', (code) => process.exit(code ?? 0));
+    const vitepress = spawn(bin('vitepress'), ['dev', 'docs', ...rest], { cwd: repoRoot, stdio: 'inherit' });
+    stops.push(() => vitepress.kill('SIGTERM'));
+    const stopAll = () => {
+      for (const stop of stops) stop();
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopAll);
+    vitepress.on('close', (code) => {
+      stopAll();
+      process.exit(code ?? 0);
+    });
   } else {
     throw new Error(`usage: tsx scripts/docs-build.ts build|dev (got ${command ?? 'nothing'})`);
   }

@@ -97,6 +97,7 @@ export default defineConfig({
       },
     ],
     socialLinks: [{ icon: 'github', link: repoUrl }],
+    editLink: { pattern: `${repoUrl}/edit/main/docs/:path`, text: 'Edit this page on GitHub' },
     search: { provider: 'local' },
     outline: 'deep',
   },
