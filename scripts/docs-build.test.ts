@@ -152,15 +152,14 @@ describe('buildSite on fixture sites', () => {
   const fixtureRoot = path.join(repoRoot, '.tmp/docs-build-test');
   mkdirSync(fixtureRoot, { recursive: true });
   const dirs: string[] = [];
-  // Each fixture uses the site's failOnWarnings() as docs/.vitepress/config.ts does.
+  // Each fixture uses the site's strictBuild() as docs/.vitepress/config.ts does.
   const site = (pages: Record<string, string>) => {
     const dir = mkdtempSync(path.join(fixtureRoot, 'site-'));
     dirs.push(dir);
     const strict = path.relative(path.join(dir, '.vitepress'), path.join(srcDir, '.vitepress/strict-build'));
     pages['.vitepress/config.ts'] ??= [
-      `import { failOnWarnings } from '${strict.split(path.sep).join('/')}';`,
-      'const strict = failOnWarnings();',
-      'export default { buildEnd: strict.buildEnd, vite: strict.vite };',
+      `import { strictBuild } from '${strict.split(path.sep).join('/')}';`,
+      'export default strictBuild({});',
       '',
     ].join('\n');
     for (const [name, text] of Object.entries(pages)) {

@@ -1,13 +1,13 @@
-import type { UserConfig } from 'vitepress';
+import type { DefaultTheme, UserConfig } from 'vitepress';
 
 type Logger = NonNullable<NonNullable<UserConfig['vite']>['customLogger']>;
 
 /**
- * Config that makes every warning fail `vitepress build`: VitePress and Vite (Rollup's notes included) report
- * warnings through this logger, which prints each one as `warning: …`; `buildEnd` then throws if there were any.
- * In `vitepress dev` the warnings are printed the same way and nothing fails.
+ * The site config with every warning made fatal for `vitepress build`: VitePress and Vite (Rollup's notes
+ * included) report warnings through one logger, which prints each as `warning: …`; `buildEnd` then throws if
+ * there were any. In `vitepress dev` the warnings are printed the same way and nothing fails.
  */
-export function failOnWarnings(): Pick<UserConfig, 'buildEnd'> & { vite: { customLogger: Logger } } {
+export function strictBuild(config: UserConfig<DefaultTheme.Config>): UserConfig<DefaultTheme.Config> {
   const warnings: string[] = [];
   const onceSeen = new Set<string>();
   const loggedErrors = new WeakSet<object>();
@@ -36,8 +36,10 @@ export function failOnWarnings(): Pick<UserConfig, 'buildEnd'> & { vite: { custo
     },
   };
   return {
-    vite: { customLogger: logger },
-    buildEnd() {
+    ...config,
+    vite: { ...config.vite, customLogger: logger },
+    async buildEnd(site) {
+      await config.buildEnd?.(site);
       if (warnings.length > 0) {
         throw new Error(
           `${warnings.length} warning(s) in the build; warnings fail the docs build:\n${warnings.join('\n')}`,
