@@ -4,7 +4,7 @@
 // threads). Each variant runs in its own process in this one run.
 // Best of `--rounds` interleaved runs. `pnpm bench cnn [--train=10000] [--epochs=1] [--rounds=2]`
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { fashionCnn } from '../scripts/fixtures/models';
 import * as bench from './python/harness';
 
 const TRAIN = bench.numArg('train', 10000);
@@ -19,22 +19,7 @@ async function child(variant: string): Promise<void> {
   const tr = await bench.fashionMnist('train', train);
   const x = tf.tensor4d(tr.x, [tr.n, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const model = fashionCnn();
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const epochs = backend === 'cpu' ? 1 : EPOCHS;
   const t0 = performance.now();

@@ -4,9 +4,9 @@
 // The per-epoch cost is fixed, so a subset of the training set (default 12 000) overstates the ratio.
 // `pnpm bench diagnostics-histograms [--train=12000] [--rounds=4]`
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { weightHistograms } from '../packages/diagnostics/src/index';
 import { initRuntime } from '../packages/runtime/src/index';
+import { fashionMlp } from '../scripts/fixtures/models';
 import { fashionMnist, numArg, save } from './python/harness';
 
 const TRAIN = numArg('train', 12000);
@@ -17,12 +17,7 @@ const info = await initRuntime({ backend: 'wasm', verbose: false, seed: 1 });
 const data = await fashionMnist('train', TRAIN);
 const x = tf.tensor2d(data.x, [data.n, 784]);
 const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.y, 'int32'), 10));
-const model = tfl.sequential({
-  layers: [
-    tfl.layers.dense({ units: 1000, activation: 'relu', inputShape: [784] }),
-    tfl.layers.dense({ units: 10, activation: 'softmax' }),
-  ],
-});
+const model = fashionMlp();
 model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['acc'] });
 
 async function epoch(withCallback: boolean): Promise<number> {

@@ -7,8 +7,8 @@
 // that shader compilation is not timed. Someone with a real GPU: run it and paste the table back.
 // `pnpm bench gpu [--mlp-train=4096] [--cnn-train=1024] [--epochs=1]`
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { initRuntime, type RuntimeInfo, setSeed } from '../packages/runtime/src/index';
+import { fashionCnn, fashionMlp } from '../scripts/fixtures/models';
 import { useSwiftShaderVulkan } from '../scripts/test-support/swiftshader';
 import {
   childVariant,
@@ -26,33 +26,6 @@ import {
 const MLP_TRAIN = numArg('mlp-train', 4096);
 const CNN_TRAIN = numArg('cnn-train', 1024);
 const EPOCHS = numArg('epochs', 1);
-
-function build(model: 'mlp' | 'cnn'): tfl.LayersModel {
-  if (model === 'mlp') {
-    return tfl.sequential({
-      layers: [
-        tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
-        tfl.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    });
-  }
-  return tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
 
 /** `--child <backend>:<model>[:swiftshader]`: one workload on one backend, one JSON line. */
 async function child(variant: string): Promise<void> {
@@ -74,7 +47,7 @@ async function child(variant: string): Promise<void> {
   const tr = await fashionMnist('train', n);
   const x = model === 'mlp' ? tf.tensor2d(tr.x, [tr.n, 784]) : tf.tensor4d(tr.x, [tr.n, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
-  const m = build(model);
+  const m = model === 'mlp' ? fashionMlp() : fashionCnn();
   m.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const [wx, wy] = [tf.slice(x, 0, 128), tf.slice(y, 0, 128)];
   await m.fit(wx, wy, { epochs: 1, batchSize: 128, verbose: 0 }); // compile shaders / warm up, untimed

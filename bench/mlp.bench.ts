@@ -3,7 +3,7 @@
 // threads). Each variant runs in its own process, one after another, in this one run.
 // Best of `--rounds` interleaved runs per variant. `pnpm bench mlp [--train=10000] [--epochs=2] [--rounds=2]`
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { fashionMlp } from '../scripts/fixtures/models';
 import * as bench from './python/harness';
 
 const TRAIN = bench.numArg('train', 10000);
@@ -17,12 +17,7 @@ async function child(variant: string): Promise<void> {
   const te = await bench.fashionMnist('t10k', TEST);
   const x = tf.tensor2d(tr.x, [tr.n, 784]);
   const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const model = fashionMlp();
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const t0 = performance.now();
   await model.fit(x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true, verbose: 0 });

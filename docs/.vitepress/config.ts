@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { liveLessons } from '../live/vite-plugin';
 import { fragmentFences, repoLinks, repositoryUrl } from './markdown';
+import { strictBuild } from './strict-build';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,10 +20,11 @@ const lessons = [
 const packages = ['runtime', 'callbacks', 'datasets', 'diagnostics', 'transfer'] as const;
 
 /**
- * The docs site: `pnpm docs:dev` serves it, `pnpm docs:build` (scripts/docs-build.ts) builds the TypeDoc API
- * reference into public/api/ and then the site into .vitepress/dist/, failing on warnings and dead links.
+ * The docs site: `pnpm docs:dev` serves it, `pnpm docs:build` (scripts/docs-build.ts) builds it with the TypeDoc
+ * API reference under /api/. Dead links fail the build (ignoreDeadLinks: false, and markdown.ts for links to
+ * repository files); so does any warning (strictBuild).
  */
-export default defineConfig({
+const config = defineConfig({
   title: 'betterdl',
   description:
     'Better Deep Learning for TensorFlow.js: Keras-parity callbacks, datasets, diagnostics and transfer learning for tfjs-layers.',
@@ -95,7 +97,10 @@ export default defineConfig({
       },
     ],
     socialLinks: [{ icon: 'github', link: repoUrl }],
+    editLink: { pattern: `${repoUrl}/edit/main/docs/:path`, text: 'Edit this page on GitHub' },
     search: { provider: 'local' },
     outline: 'deep',
   },
 });
+
+export default strictBuild(config);

@@ -50,9 +50,35 @@ export function rewriteRepoLink(href: string, fromFile: string, opts: RepoLinkOp
   if (!existsSync(abs)) {
     throw new Error(`${fromFile}: dead link ${href} (${inRepo.split(path.sep).join('/')} does not exist)`);
   }
-  const kind = statSync(abs).isDirectory() ? 'tree' : 'blob';
+  const isDir = statSync(abs).isDirectory();
+  const anchor = hash.startsWith('#') ? decodeURIComponent(hash.slice(1)) : '';
+  if (anchor && !isDir && /\.md$/i.test(abs) && !githubAnchors(readFileSync(abs, 'utf8')).has(anchor)) {
+    throw new Error(`${fromFile}: dead link ${href} (${path.basename(abs)} has no heading #${anchor})`);
+  }
+  const kind = isDir ? 'tree' : 'blob';
   const repoPath = inRepo.split(path.sep).map(encodeURIComponent).join('/');
   return `${opts.repoUrl}/${kind}/${opts.branch}/${repoPath}${hash}`;
+}
+
+/** The anchors GitHub gives the headings of a Markdown file (lower case, punctuation dropped, `-` for spaces). */
+export function githubAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of markdown.split(/\r?\n/)) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const m = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const base = m[1]!
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return anchors;
 }
 
 /** Markdown-it plugin: applies {@link rewriteRepoLink} to every link of every page. */

@@ -1,5 +1,5 @@
-import { isBetterDLError } from '@betterdl/runtime';
 import { describe, expect, it } from 'vitest';
+import { testUnknownOptions, type UnknownOptionCase } from '../../../scripts/test-support/unknown-options';
 import {
   earlyStopping,
   learningRateScheduler,
@@ -13,7 +13,7 @@ import {
 import { backupAndRestore, csvLogger, modelCheckpoint } from './node';
 
 /** Every public factory taking an options object rejects unknown names, naming the camelCase option. */
-const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, string]> = [
+const cases: UnknownOptionCase[] = [
   ['earlyStopping', (o) => earlyStopping(o as never), 'restore_best_weights', 'restoreBestWeights'],
   ['reduceLROnPlateau', (o) => reduceLROnPlateau(o as never), 'min_lr', 'minLr'],
   [
@@ -38,18 +38,7 @@ const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, 
 ];
 
 describe('unknown options', () => {
-  it.each(cases)('%s names the option meant', (fn, make, wrong, right) => {
-    let err: unknown;
-    try {
-      make({ [wrong]: 1 });
-    } catch (e) {
-      err = e;
-    }
-    expect(isBetterDLError(err)).toBe(true);
-    expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
-    expect((err as Error).message).toContain(`${fn}: unknown option '${wrong}'`);
-    expect((err as Error).message).toContain(`Did you mean ${right}?`);
-  });
+  testUnknownOptions(cases);
 
   it('lrFinder rejects an unknown option before touching the model', async () => {
     await expect(

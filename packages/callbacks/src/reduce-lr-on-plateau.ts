@@ -1,5 +1,4 @@
 import {
-  BetterDLError,
   checkFinite,
   checkInteger,
   checkOptions,

@@ -1,5 +1,5 @@
-import { isBetterDLError } from '@betterdl/runtime';
 import { describe, expect, it } from 'vitest';
+import { testUnknownOptions, type UnknownOptionCase } from '../../../scripts/test-support/unknown-options';
 import {
   imageAugmenter,
   imageDataset,
@@ -19,7 +19,7 @@ import { loadMnist } from './node';
 const idx = { dtype: 'uint8' as const, shape: [1, 1, 1], data: Uint8Array.from([0]) };
 
 /** Every public function taking an options object rejects unknown names, naming the camelCase option. */
-const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, string]> = [
+const cases: UnknownOptionCase[] = [
   ['trainTestSplit', (o) => trainTestSplit([1, 2, 3, 4], [1, 2, 3, 4], o), 'test_size', 'testSize'],
   ['kFold', (o) => kFold(10, 2, o), 'random_state', 'randomState'],
   ['stratifiedKFold', (o) => stratifiedKFold([0, 1, 0, 1], 2, o), 'shufle', 'shuffle'],
@@ -36,18 +36,7 @@ const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, 
 ];
 
 describe('unknown options', () => {
-  it.each(cases)('%s names the option meant', (fn, make, wrong, right) => {
-    let err: unknown;
-    try {
-      make({ [wrong]: 1 });
-    } catch (e) {
-      err = e;
-    }
-    expect(isBetterDLError(err)).toBe(true);
-    expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
-    expect((err as Error).message).toContain(`${fn}: unknown option '${wrong}'`);
-    expect((err as Error).message).toContain(`Did you mean ${right}?`);
-  });
+  testUnknownOptions(cases);
 
   it('loadMnist rejects an unknown option before touching the network', async () => {
     await expect(loadMnist({ cache_dir: '/nowhere' } as never)).rejects.toThrow(

@@ -1,4 +1,4 @@
-import { BetterDLError, checkBoolean, checkOptions, requireBackend } from '@betterdl/runtime';
+import { BetterDLError, checkBoolean, checkOptions, npSum, requireBackend } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Data a scaler accepts: a `[n, f]` tensor or rows of numbers. */
@@ -61,32 +61,6 @@ function readMatrix(fn: string, x: ScalerInput): { values: Float64Array; n: numb
   const n = x.length;
   const f = checkRows(fn, x);
   return { values: Float64Array.from(x.flat()), n, f };
-}
-
-/** numpy's pairwise summation (blocks of 8 partial sums up to 128 values, halves above). */
-function pairwise(a: ArrayLike<number>, start: number, n: number): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i] as number;
-    return res;
-  }
-  if (n <= 128) {
-    const r = Array.from({ length: 8 }, (_, j) => a[start + j] as number);
-    let i = 8;
-    for (; i < n - (n % 8); i += 8)
-      for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + (a[start + i + j] as number);
-    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
-    for (; i < n; i++) res += a[start + i] as number;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwise(a, start, n2) + pairwise(a, start + n2, n - n2);
-}
-
-/** `np.sum` of a contiguous float64 vector (numpy 2's pairwise order). */
-function npSum(a: ArrayLike<number>): number {
-  return pairwise(a, 0, a.length);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { checkArgument, checkOptions, formatPython } from '@betterdl/runtime';
 import { type ClassLabels, type ClassSetOptions, classSet, readPair } from './class-indices';
-import { npAverage, npNanMean } from './np-sum';
+import { npAverage, npNanMean } from './np-average';
 
 /** Precision, recall, F1 and support of one class (or an average). */
 export interface ClassScores {

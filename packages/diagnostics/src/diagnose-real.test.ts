@@ -61,8 +61,10 @@ describe('diagnose on real lesson-5 runs (wasm)', () => {
     await initRuntime({ backend: 'wasm', verbose: false, seed: 1 });
   });
 
-  it('4000 epochs of Adam without regularisation overfit', async () => {
-    const r = await trackTensors(() => lesson5({ epochs: 4000, optimizer: () => tf.train.adam(0.001) }));
+  // The lesson trains 4000 epochs; its first 2000 are the same curve (nothing depends on the epoch count) and
+  // already overfit: validation loss at its best by epoch ~40, 2.4x that at epoch 2000 (2.7x at 4000).
+  it('2000 epochs of Adam without regularisation overfit', async () => {
+    const r = await trackTensors(() => lesson5({ epochs: 2000, optimizer: () => tf.train.adam(0.001) }));
     expect(r.leaked).toBe(0);
     const d = diagnose(r.result);
     expect(d.verdict, d.reason).toBe('overfit');

@@ -1,5 +1,5 @@
-import { isBetterDLError } from '@betterdl/runtime';
 import { describe, expect, it } from 'vitest';
+import { testUnknownOptions, type UnknownOptionCase } from '../../../scripts/test-support/unknown-options';
 import {
   asciiCurves,
   classificationReport,
@@ -17,7 +17,7 @@ const history = { loss: [1, 0.5, 0.3], val_loss: [1.1, 0.6, 0.4] };
 const cm = { matrix: [[1]], labels: ['a'] } as never;
 
 /** Every public function taking an options object rejects unknown names, naming the camelCase option. */
-const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, string]> = [
+const cases: UnknownOptionCase[] = [
   ['asciiCurves', (o) => asciiCurves(history, o), 'Width', 'width'],
   ['learningCurves', (o) => learningCurves(history, o), 'max_points', 'maxPoints'],
   ['diagnose', (o) => diagnose(history, o), 'Mode', 'mode'],
@@ -31,18 +31,7 @@ const cases: Array<[string, (opts: Record<string, unknown>) => unknown, string, 
 ];
 
 describe('unknown options', () => {
-  it.each(cases)('%s names the option meant', (fn, make, wrong, right) => {
-    let err: unknown;
-    try {
-      make({ [wrong]: 1 });
-    } catch (e) {
-      err = e;
-    }
-    expect(isBetterDLError(err)).toBe(true);
-    expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
-    expect((err as Error).message).toContain(`${fn}: unknown option '${wrong}'`);
-    expect((err as Error).message).toContain(`Did you mean ${right}?`);
-  });
+  testUnknownOptions(cases);
 
   it('async functions reject the same way', async () => {
     await expect(writeReport('r.html', { title: 't', section: [] } as never)).rejects.toThrow(

@@ -42,6 +42,7 @@ describe('@betterdl/runtime entries', () => {
       'listWasmKernelFixes',
       'metricDirectionOf',
       'metricLogKeys',
+      'npSum',
       'optionNames',
       'parsePythonTemplate',
       'pickMetric',

@@ -27,6 +27,7 @@ export {
   resolveMetricDirection,
   splitMetricName,
 } from './metric-names';
+export { npSum } from './np-sum';
 export type { PyTemplateField, PyTemplatePart, PyValue } from './py-format';
 export {
   fillPythonTemplate,

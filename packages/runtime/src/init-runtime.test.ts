@@ -141,4 +141,29 @@ describe('initRuntime', () => {
     expect(err.message).toContain('no WebGPU adapter');
     expect(err.message).toContain('npm i webgpu @tensorflow/tfjs-backend-webgpu');
   });
+
+  it("'webgpu' on Linux without a Vulkan loader says to install one (or SwiftShader), not npm i webgpu", async () => {
+    // The real WebGPU probe on an injected machine: Linux, Dawn installed, no libvulkan.so.1.
+    vi.mocked(probes.webgpu).mockRestore();
+    vi.spyOn(probes, 'vulkanLoader').mockResolvedValue(false);
+    vi.doMock('webgpu', () => ({ create: () => ({ requestAdapter: async () => null }), globals: {} }));
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform') as PropertyDescriptor;
+    Object.defineProperty(process, 'platform', { ...platform, value: 'linux' });
+    try {
+      const err = await initRuntime({ backend: 'webgpu', verbose: false }).catch((e) => e);
+      expect(err.code).toBe('BACKEND_UNAVAILABLE');
+      expect(err.message).toBe(
+        "initRuntime: backend 'webgpu' is not available (@tensorflow/tfjs-backend-webgpu: no Vulkan loader " +
+          'for Dawn (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)). Fix: install the Vulkan ' +
+          "loader and a Vulkan driver for your GPU (Debian/Ubuntu: apt-get install libvulkan1; NVIDIA's driver " +
+          "ships its Vulkan driver, mesa-vulkan-drivers has AMD's and Intel's); on a machine without a GPU, " +
+          "install libvulkan1 and set VK_ICD_FILENAMES to SwiftShader's vk_swiftshader_icd.json (Chromium ships " +
+          "it) to run WebGPU on the CPU, slower than wasm, or use backend 'auto'.",
+      );
+      expect(err.message).not.toContain('npm i webgpu');
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      vi.doUnmock('webgpu');
+    }
+  });
 });

@@ -186,14 +186,14 @@ const CUDA_HINT =
 async function probeDevice(
   c: Candidate,
   auto: boolean,
-): Promise<{ device: DeviceInfo } | { reason: string }> {
+): Promise<{ device: DeviceInfo } | { reason: string; fix?: string }> {
   if (c.probe === 'cuda') {
     const cuda = await probes.cuda();
     return cuda.usable ? { device: describeCudaGpus(cuda.gpus) } : { reason: cuda.reason };
   }
   if (c.probe === 'webgpu' || c.probe === 'webgl') {
     const p = await probes[c.probe]();
-    if (!p.ok) return { reason: p.reason };
+    if (!p.ok) return p;
     if (auto && p.device.software) {
       return {
         reason:
@@ -212,7 +212,7 @@ async function tryCandidate(
   auto: boolean,
   threads?: number,
   wasmPaths?: RuntimeOptions['wasmPaths'],
-): Promise<{ device: DeviceInfo } | { reason: string }> {
+): Promise<{ device: DeviceInfo } | { reason: string; fix?: string }> {
   if (c.native && !isNode()) return { reason: 'not available in a browser' };
   const probed = await probeDevice(c, auto);
   if ('reason' in probed) return probed;
@@ -332,6 +332,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const skipped: SkippedBackend[] = [];
   let chosen: Candidate | undefined;
   let device: DeviceInfo | undefined;
+  const fixes: string[] = [];
   for (const c of candidatesFor(choice)) {
     const r = await tryCandidate(c, choice === 'auto', options.threads, options.wasmPaths);
     if ('device' in r) {
@@ -340,15 +341,13 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
       break;
     }
     skipped.push({ backend: c.backend, package: c.package, reason: r.reason });
+    fixes.push(r.fix ?? c.install);
   }
   if (!chosen || !device) {
     const tried = skipped.map((s) => `${s.package}: ${s.reason}`).join('; ');
-    const install = candidatesFor(choice)
-      .map((c) => c.install)
-      .join(' or ');
     throw new BetterDLError(
       'BACKEND_UNAVAILABLE',
-      `initRuntime: backend '${choice}' is not available (${tried}). Fix: ${install}, or use backend 'auto'.`,
+      `initRuntime: backend '${choice}' is not available (${tried}). Fix: ${fixes.join(' or ')}, or use backend 'auto'.`,
     );
   }
   if (chosen.backend === 'wasm') {

@@ -25,6 +25,13 @@ export async function hasVulkanLoader(): Promise<boolean> {
   return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
 
+/** What makes Dawn work when there is no Vulkan loader: installing `npm i webgpu` again would not. */
+export const VULKAN_LOADER_FIX =
+  'install the Vulkan loader and a Vulkan driver for your GPU (Debian/Ubuntu: apt-get install libvulkan1; ' +
+  "NVIDIA's driver ships its Vulkan driver, mesa-vulkan-drivers has AMD's and Intel's); on a machine without " +
+  "a GPU, install libvulkan1 and set VK_ICD_FILENAMES to SwiftShader's vk_swiftshader_icd.json (Chromium " +
+  'ships it) to run WebGPU on the CPU, slower than wasm';
+
 /** WebGPU: `navigator.gpu`, or Dawn in Node, and its high-performance adapter. */
 async function webgpu(): Promise<WebGpuProbe> {
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
@@ -39,10 +46,11 @@ async function webgpu(): Promise<WebGpuProbe> {
       };
     }
   }
-  if (isNode() && platform === 'linux' && !(await hasVulkanLoader())) {
+  if (isNode() && platform === 'linux' && !(await probes.vulkanLoader())) {
     return {
       ok: false,
       reason: 'no Vulkan loader for Dawn (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)',
+      fix: VULKAN_LOADER_FIX,
     };
   }
   const got = await getWebGpu();
@@ -76,9 +84,11 @@ export const probes: {
   webgpu: () => Promise<WebGpuProbe>;
   webgl: () => Promise<WebGlProbe>;
   cpu: () => Promise<DeviceInfo>;
+  vulkanLoader: () => Promise<boolean>;
 } = {
   cuda: () => detectCudaDevice(),
   webgpu,
   webgl,
   cpu,
+  vulkanLoader: hasVulkanLoader,
 };

@@ -7,8 +7,8 @@ export interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<unknown>;
 }
 
-/** The result of looking for a WebGPU adapter: the device found, or why there is none. */
-export type WebGpuProbe = { ok: true; device: DeviceInfo } | { ok: false; reason: string };
+/** The result of looking for a WebGPU adapter: the device found, or why there is none (and what helps). */
+export type WebGpuProbe = { ok: true; device: DeviceInfo } | { ok: false; reason: string; fix?: string };
 
 const DAWN = Symbol.for('betterdl.dawn');
 type DawnModule = { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
