@@ -9,8 +9,6 @@ export interface LiveLesson {
   title: string;
   /** Loads the lesson's training code. */
   load: () => Promise<{ lesson: Lesson }>;
-  /** Uses the Fashion-MNIST subset served with the site. */
-  images?: boolean;
 }
 
 /** Every lesson with a Run panel, by its example's directory name. */
@@ -46,16 +44,13 @@ export const LIVE_LESSONS: Record<string, LiveLesson> = {
   '10-cookbook-batch-size': {
     title: 'Cookbook: batch size 32 vs half the training set',
     load: () => import('../../examples/10-cookbook-batch-size/lesson'),
-    images: true,
   },
   '12-cookbook-learning-rates': {
     title: 'Cookbook: Adam at four learning rates',
     load: () => import('../../examples/12-cookbook-learning-rates/lesson'),
-    images: true,
   },
   '13-cookbook-optimizers': {
     title: 'Cookbook: six optimizers',
     load: () => import('../../examples/13-cookbook-optimizers/lesson'),
-    images: true,
   },
 };
