@@ -79,6 +79,8 @@ describe('code fences', () => {
       lang: 'ts',
       note: 'loads a model',
     });
+    expect(splitFenceInfo('ts no-check')).toEqual({ lang: 'ts' });
+    expect(splitFenceInfo('ts {1,3}')).toEqual({ lang: 'ts {1,3}' }); // VitePress's own line highlighting stays
     expect(splitFenceInfo('ts')).toEqual({ lang: 'ts' });
     expect(splitFenceInfo('sh')).toEqual({ lang: 'sh' });
   });
