@@ -69,6 +69,22 @@ describe('links from docs/ to repository files', () => {
   });
 });
 
+describe('navigation', () => {
+  it('the sidebar lists every page of the site once, and the API reference', () => {
+    type Item = { link?: string; items?: Item[] };
+    const flat = (items: Item[]): string[] =>
+      items.flatMap((i) => [...(i.link ? [i.link] : []), ...flat(i.items ?? [])]);
+    const links = flat((config.themeConfig?.sidebar ?? []) as Item[]);
+    const pages = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+      .filter(
+        (f) => f.endsWith('.md') && !/^(\.|public|api)/.test(f) && !['README.md', 'index.md'].includes(f),
+      )
+      .map((f) => `/${f.split(path.sep).join('/').replace(/\.md$/, '')}`);
+    expect(pages.length).toBeGreaterThan(25);
+    expect([...links].sort()).toEqual([...pages, '/api/index.html'].sort());
+  });
+});
+
 describe('code fences', () => {
   it('reads the docs-snippet markers', () => {
     expect(splitFenceInfo('ts fragment: uses `model`, lines 1-3')).toEqual({
