@@ -69,6 +69,22 @@ describe('links from docs/ to repository files', () => {
   });
 });
 
+describe('navigation', () => {
+  it('the sidebar lists every page of the site once, and the API reference', () => {
+    type Item = { link?: string; items?: Item[] };
+    const flat = (items: Item[]): string[] =>
+      items.flatMap((i) => [...(i.link ? [i.link] : []), ...flat(i.items ?? [])]);
+    const links = flat((config.themeConfig?.sidebar ?? []) as Item[]);
+    const pages = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+      .filter(
+        (f) => f.endsWith('.md') && !/^(\.|public|api)/.test(f) && !['README.md', 'index.md'].includes(f),
+      )
+      .map((f) => `/${f.split(path.sep).join('/').replace(/\.md$/, '')}`);
+    expect(pages.length).toBeGreaterThan(25);
+    expect([...links].sort()).toEqual([...pages, '/api/index.html'].sort());
+  });
+});
+
 describe('code fences', () => {
   it('reads the docs-snippet markers', () => {
     expect(splitFenceInfo('ts fragment: uses `model`, lines 1-3')).toEqual({
@@ -79,6 +95,8 @@ describe('code fences', () => {
       lang: 'ts',
       note: 'loads a model',
     });
+    expect(splitFenceInfo('ts no-check')).toEqual({ lang: 'ts' });
+    expect(splitFenceInfo('ts {1,3}')).toEqual({ lang: 'ts {1,3}' }); // VitePress's own line highlighting stays
     expect(splitFenceInfo('ts')).toEqual({ lang: 'ts' });
     expect(splitFenceInfo('sh')).toEqual({ lang: 'sh' });
   });

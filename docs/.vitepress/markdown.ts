@@ -98,11 +98,12 @@ export function repoLinks(md: MarkdownIt, opts: RepoLinkOptions): void {
 }
 
 /**
- * Splits a fence info string such as `ts fragment: continues your own code` or `ts no-check fragment: …`
+ * Splits a fence info string such as `ts fragment: continues your own code`, `ts no-check` or
+ * `ts no-check fragment: …`
  * (the markers scripts/docs.test.ts reads) into the language and the note for the reader.
  */
 export function splitFenceInfo(info: string): { lang: string; note?: string } {
-  const m = /^(\S+)\s+(?:no-check\s+)?fragment:\s*(.*)$/.exec(info.trim());
+  const m = /^(\S+)\s+(?:no-check\b\s*)?(?:fragment:\s*(.*))?$/.exec(info.trim());
   if (!m) return { lang: info };
   return { lang: m[1]!, note: m[2] || undefined };
 }

@@ -1,11 +1,4 @@
-import {
-  checkFinite,
-  checkInteger,
-  checkOptions,
-  checkString,
-  optionNames,
-  pyStr,
-} from '@betterdl/runtime';
+import { checkFinite, checkInteger, checkOptions, checkString, optionNames, pyStr } from '@betterdl/runtime';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { getLearningRate, modelOptimizer, setLearningRate } from './learning-rate';
 import {
