@@ -4,6 +4,11 @@ import { type DeviceInfo, describeCudaGpus } from './device';
 import { rememberDevice } from './device-report';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError } from './errors';
+import {
+  appliedOptimizerFastPaths,
+  applyOptimizerFastPaths,
+  removeOptimizerFastPaths,
+} from './fast-paths/optimizer-fast-paths';
 import { appliedWasmKernelFixes, applyWasmKernelFixes, removeWasmKernelFixes } from './kernels/kernel-fixes';
 import { useThreadedWasm } from './kernels/wasm-threads';
 import { describeImportFailure, env, importOptional, isNode } from './platform';
@@ -65,6 +70,12 @@ export interface RuntimeOptions {
    * stock kernels. Defaults to `true`.
    */
   kernelFixes?: boolean;
+  /**
+   * Use betterdl's fast paths (fused optimizer updates: one kernel per training step for tfjs's SGD,
+   * Momentum, Adam, Adamax, RMSProp, Adagrad and Adadelta on cpu and wasm, same results). `false` restores
+   * stock tfjs. Defaults to `true`.
+   */
+  fastPaths?: boolean;
   /** Throw when two copies or versions of tfjs-core are loaded (instead of reporting them). Defaults to `false`. */
   strictSingleTfjs?: boolean;
 }
@@ -97,6 +108,8 @@ export interface RuntimeInfo {
   threads?: number;
   /** wasm: the kernels betterdl replaced or added (empty with `kernelFixes: false`). */
   kernelFixes?: string[];
+  /** The optimizers whose updates run as one fused kernel per step (empty with `fastPaths: false`). */
+  optimizerFastPaths?: string[];
   /** Versions of the tfjs packages in use. */
   versions: { core: string; layers?: string; backend?: string };
   /** Candidates tried before the chosen one, with reasons. */
@@ -310,6 +323,7 @@ const RUNTIME_OPTIONS = optionNames<RuntimeOptions>({
   threads: true,
   wasmPaths: true,
   kernelFixes: true,
+  fastPaths: true,
   strictSingleTfjs: true,
 });
 
@@ -320,6 +334,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   if (options.threads !== undefined) checkInteger('initRuntime', 'threads', options.threads, { min: 1 });
   if (options.kernelFixes !== undefined) checkBoolean('initRuntime', 'kernelFixes', options.kernelFixes);
   if (options.verbose !== undefined) checkBoolean('initRuntime', 'verbose', options.verbose);
+  if (options.fastPaths !== undefined) checkBoolean('initRuntime', 'fastPaths', options.fastPaths);
   if (options.wasmPaths !== undefined) checkWasmPaths(options.wasmPaths);
   registerChainedOps();
   if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
@@ -354,6 +369,8 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     if (options.kernelFixes ?? true) applyWasmKernelFixes();
     else removeWasmKernelFixes();
   }
+  if (options.fastPaths ?? true) applyOptimizerFastPaths();
+  else removeOptimizerFastPaths();
   if (options.seed !== undefined) setSeed(options.seed);
   const tfjs = await checkSingleTfjs();
   if (tfjs.duplicated && options.strictSingleTfjs) {
@@ -418,6 +435,7 @@ async function describe(
     versions,
     skipped,
     seed: options.seed ?? null,
+    optimizerFastPaths: appliedOptimizerFastPaths(),
     tfjs,
     summary: '',
   };

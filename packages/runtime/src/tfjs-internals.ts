@@ -4,11 +4,15 @@
  * - the engine's table of started backends (`engine().registry`), to tell whether wasm already runs;
  * - the files inside `@tensorflow/tfjs-backend-wasm/wasm-out/` that the threaded wasm build in Node loads;
  * - the wasm backend's buffer methods that betterdl's kernel fixes call (`makeOutput`, `typedArrayFromHeap`,
- *   `readSync`, `incRef`, `disposeData`).
+ *   `readSync`, `incRef`, `disposeData`);
+ * - the private fields of tfjs-core's optimizers that the fused optimizer updates read and write (slot arrays,
+ *   hyper-parameters, Adam's and Adamax's scalar variables, `incrementIterations`) and the engine's public
+ *   `registeredVariables` table they look variables up in, as tfjs's own `applyGradients` does.
  * betterdl supports tfjs ~4.22.0 (the peer range): these are the assumptions a new tfjs may break.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BetterDLError } from './errors';
+import { globalState } from './global-state';
 import { importOptional } from './platform';
 
 /** The tfjs versions these assumptions are verified against (the packages' peer range). */
@@ -108,4 +112,150 @@ export async function loadThreadedWasmFiles<Factory>(
   if (typeof worker !== 'string')
     throw tfjsAssumptionError(`${WASM_WORKER} exporting wasmWorkerContents`, WASM_PKG, version);
   return { factory: factory as Factory, worker };
+}
+
+/** A per-variable optimizer slot as tfjs keeps it (`{ originalName, variable }`). */
+export interface OptimizerSlotLike {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+/**
+ * The fields of each tfjs-core optimizer class that the fused updates use: slot arrays (in the order tfjs
+ * creates them per variable), tensors, and numbers. Kept next to its check so both change together.
+ */
+export const OPTIMIZER_FIELDS = {
+  SGD: { slots: [], tensors: ['c'], numbers: ['learningRate'] },
+  Momentum: { slots: ['accumulations'], tensors: ['c', 'm'], numbers: ['learningRate'] },
+  Adam: {
+    slots: ['accumulatedFirstMoment', 'accumulatedSecondMoment'],
+    tensors: ['accBeta1', 'accBeta2'],
+    numbers: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  },
+  Adamax: {
+    slots: ['accumulatedFirstMoment', 'accumulatedWeightedInfNorm'],
+    tensors: ['iteration', 'accBeta1'],
+    numbers: ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'],
+  },
+  RMSProp: {
+    slots: ['accumulatedMeanSquares', 'accumulatedMoments', 'accumulatedMeanGrads'],
+    tensors: [],
+    numbers: ['learningRate', 'decay', 'momentum', 'epsilon'],
+  },
+  Adagrad: { slots: ['accumulatedGrads'], tensors: [], numbers: ['learningRate', 'initialAccumulatorValue'] },
+  Adadelta: {
+    slots: ['accumulatedGrads', 'accumulatedUpdates'],
+    tensors: [],
+    numbers: ['learningRate', 'rho', 'epsilon'],
+  },
+} as const satisfies Record<string, { slots: string[]; tensors: string[]; numbers: string[] }>;
+
+/** The optimizer classes the fused updates cover, by their `getClassName()`. */
+export type FusedOptimizerName = keyof typeof OPTIMIZER_FIELDS;
+
+/** The tfjs-core class of each covered optimizer (its prototype's `applyGradients` is what gets replaced). */
+export function optimizerClasses(core: typeof tf = tf): Record<FusedOptimizerName, { prototype: object }> {
+  return {
+    SGD: core.SGDOptimizer,
+    Momentum: core.MomentumOptimizer,
+    Adam: core.AdamOptimizer,
+    Adamax: core.AdamaxOptimizer,
+    RMSProp: core.RMSPropOptimizer,
+    Adagrad: core.AdagradOptimizer,
+    Adadelta: core.AdadeltaOptimizer,
+  };
+}
+
+/**
+ * Checks, by taking one stock step with each optimizer on a throw-away variable, that every field in
+ * {@link OPTIMIZER_FIELDS} exists with the expected kind, that `incrementIterations` counts steps in
+ * `iterations_`, and that the engine keeps variables in `registeredVariables`. Exported for tests.
+ */
+export function checkOptimizerInternals(core: typeof tf = tf): void {
+  const version = core.version_core;
+  const fail = (what: string): never => {
+    throw tfjsAssumptionError(what, '@tensorflow/tfjs-core', version);
+  };
+  const classes = optimizerClasses(core) as Record<string, { prototype: object } | undefined>;
+  const x = core.variable(core.ones([2]), true);
+  const made: tf.Optimizer[] = [];
+  try {
+    const engine = core.engine() as unknown as { registeredVariables?: Record<string, unknown> };
+    if (engine.registeredVariables?.[x.name] !== x) fail("the engine's registeredVariables table");
+    const build: Record<FusedOptimizerName, () => tf.Optimizer> = {
+      SGD: () => core.train.sgd(0.1),
+      Momentum: () => core.train.momentum(0.1, 0.5, true),
+      Adam: () => core.train.adam(0.1),
+      Adamax: () => core.train.adamax(0.1),
+      RMSProp: () => core.train.rmsprop(0.1, 0.9, 0.5, 1e-7, true),
+      Adagrad: () => core.train.adagrad(0.1),
+      Adadelta: () => core.train.adadelta(0.1),
+    };
+    for (const [name, fields] of Object.entries(OPTIMIZER_FIELDS)) {
+      const cls = classes[name];
+      if (
+        typeof cls !== 'function' ||
+        typeof (cls as { prototype: Fields }).prototype.applyGradients !== 'function'
+      )
+        fail(`the exported class of the ${name} optimizer`);
+      const o = build[name as FusedOptimizerName]();
+      made.push(o);
+      if (!(o instanceof (cls as unknown as new () => object)) || o.getClassName() !== name)
+        fail(`tf.train creating a ${name} optimizer of its exported class`);
+      core.tidy(() => {
+        const g = core.onesLike(x);
+        o.applyGradients([{ name: x.name, tensor: g }]);
+      });
+      const f = o as unknown as Fields;
+      if (typeof f.incrementIterations !== 'function' || f.iterations_ !== 1)
+        fail('Optimizer counting steps with incrementIterations() in its iterations_ field');
+      for (const s of fields.slots) {
+        const slots = f[s] as OptimizerSlotLike[] | undefined;
+        const first = slots?.[0];
+        if (!Array.isArray(slots) || !(first?.variable instanceof core.Variable) || !first.originalName)
+          fail(`${name} keeping its slots in ${s} as [{ originalName, variable }]`);
+      }
+      for (const t of fields.tensors)
+        if (!(f[t] instanceof core.Tensor) || (f[t] as tf.Tensor).size !== 1)
+          fail(`${name} keeping ${t} as a scalar tensor`);
+      for (const n of fields.numbers) if (typeof f[n] !== 'number') fail(`${name} keeping ${n} as a number`);
+      if (name === 'Momentum' && typeof f.useNesterov !== 'boolean') fail('Momentum keeping useNesterov');
+      if (name === 'RMSProp' && typeof f.centered !== 'boolean') fail('RMSProp keeping centered');
+    }
+  } finally {
+    for (const o of made) o.dispose();
+    x.dispose();
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+/** Runs {@link checkOptimizerInternals} once per tfjs-core version (per process). */
+export function ensureOptimizerInternals(): void {
+  const done = globalState('runtime.optimizer-internals-checked', () => ({ version: '' }));
+  if (done.version === tf.version_core) return;
+  checkOptimizerInternals();
+  done.version = tf.version_core;
+}
+
+/** An optimizer's private field (see {@link OPTIMIZER_FIELDS}). */
+export function optimizerField<T>(optimizer: object, field: string): T {
+  return (optimizer as Fields)[field] as T;
+}
+
+/** Replaces an optimizer's private field. */
+export function setOptimizerField(optimizer: object, field: string, value: unknown): void {
+  (optimizer as Fields)[field] = value;
+}
+
+/** The engine's variable named `name`, as tfjs's own optimizers find it. */
+export function registeredVariable(name: string): tf.Variable | undefined {
+  return (tf.engine() as unknown as { registeredVariables: Record<string, tf.Variable> }).registeredVariables[
+    name
+  ];
+}
+
+/** Counts one step on the optimizer, as tfjs's own `applyGradients` does. */
+export function incrementIterations(optimizer: tf.Optimizer): void {
+  (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
 }
