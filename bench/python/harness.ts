@@ -174,6 +174,7 @@ export async function initVariant(variant: string, seed?: number): Promise<'cpu'
   await initRuntime({
     backend,
     kernelFixes: variant.startsWith('wasm-fixed'),
+    fastPaths: variant.startsWith('wasm-fixed'),
     ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
     verbose: false,
   });

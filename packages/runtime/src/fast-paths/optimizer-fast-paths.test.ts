@@ -125,6 +125,39 @@ describe.each(['cpu', 'wasm'])('fused optimizer updates on %s', (backend) => {
     },
   );
 
+  it.each(OPTIMIZER_CASES.filter(([name]) => !name.startsWith("'")))(
+    '%s on a large and a small variable: stock bits, no leaks',
+    async (_, make) => {
+      const run = async (fused: boolean) => {
+        if (fused) applyOptimizerFastPaths();
+        else removeOptimizerFastPaths();
+        const vars = [rand([80, 64], 5), rand([7], 6)].map((t) => tf.variable(t));
+        const opt = make() as tf.Optimizer;
+        const before = tf.memory().numTensors;
+        for (let step = 0; step < 3; step++) {
+          tf.tidy(() =>
+            opt.applyGradients(
+              vars.map((v, i) => ({ name: v.name, tensor: rand(v.shape, 20 + 2 * step + i) })),
+            ),
+          );
+        }
+        const grown = tf.memory().numTensors - before;
+        const values = await Promise.all(vars.map(async (v) => [...(await v.data())]));
+        const ws = await opt.getWeights().catch(() => []);
+        const slots = await Promise.all(ws.slice(1).map(async (w) => [...(await w.tensor.data())]));
+        tf.dispose(ws[0]?.tensor);
+        opt.dispose();
+        tf.dispose(vars);
+        return { values, slots, grown };
+      };
+      const stock = await run(false);
+      const fused = await run(true);
+      expect(fused.values).toEqual(stock.values);
+      expect(fused.slots).toEqual(stock.slots);
+      expect(fused.grown).toBe(stock.grown);
+    },
+  );
+
   it('one fused kernel per step replaces the per-variable arithmetic; off runs the stock kernels', async () => {
     applyOptimizerFastPaths();
     const fused = await kernelsOfFit(() => 'adam');

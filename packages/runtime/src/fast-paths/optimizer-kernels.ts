@@ -6,9 +6,11 @@
  * variable, `hyper` numbers, `flags` (Nesterov, centered).
  */
 import type { DataId, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type WasmBackendLike, WasmOps } from '../kernels/wasm-ops';
 import type { FusedOptimizerName } from '../tfjs-internals';
 import { wasmBackend } from '../tfjs-internals';
 import { HOST_LOOPS, type HostStep, type HostVar, nextScalars } from './optimizer-math';
+import { WASM_LOOP_LIMIT, wasmChainUpdate } from './optimizer-wasm';
 
 /** Attributes of every fused update kernel. */
 export interface FusedAttrs {
@@ -81,38 +83,55 @@ function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The fused update kernel of optimizer `name` for the `cpu` or `wasm` backend. */
+/**
+ * The fused update kernel of optimizer `name` for the `cpu` or `wasm` backend: a float32 loop per variable,
+ * except on wasm for variables of {@link WASM_LOOP_LIMIT} elements or more, which go through stock wasm's
+ * SIMD kernels called directly.
+ */
 export function hostKernel(name: FusedOptimizerName, backendName: 'cpu' | 'wasm'): KernelFunc {
   const loop = HOST_LOOPS[name];
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as FusedAttrs;
-    const mem =
-      backendName === 'wasm' ? wasmMemory(wasmBackend<WasmLike>(backend)) : cpuMemory(backend as CpuLike);
-    const { scalars, vars } = splitInputs(inputs, a);
-    // Allocating can grow the wasm heap and detach earlier views: make every output first.
-    const outs = vars.map((v) => [mem.alloc(v.x.shape), ...v.slots.map((s) => mem.alloc(s.shape))]);
-    const scalarOuts = nextScalarCount(name) ? scalars.map(() => mem.alloc([])) : [];
-    const step: HostStep = {
-      hyper: a.hyper,
-      flags: a.flags,
-      scalars: scalars.map((s) => mem.view(s)[0] as number),
-    };
-    vars.forEach((v, i) => {
-      const out = outs[i] as TensorInfo[];
-      const hv: HostVar = {
-        x: mem.view(v.x),
-        g: mem.view(v.g),
-        slots: v.slots.map((s) => mem.view(s)),
-        outX: mem.view(out[0] as TensorInfo),
-        outSlots: out.slice(1).map((o) => mem.view(o)),
+    const wasm = backendName === 'wasm' ? wasmBackend<WasmBackendLike & WasmLike>(backend) : null;
+    const mem = wasm ? wasmMemory(wasm) : cpuMemory(backend as CpuLike);
+    const ops = wasm ? new WasmOps(wasm) : null;
+    try {
+      const { scalars, vars } = splitInputs(inputs, a);
+      const step: HostStep = {
+        hyper: a.hyper,
+        flags: a.flags,
+        scalars: scalars.map((s) => mem.view(s)[0] as number),
       };
-      loop(hv, step);
-    });
-    const next = nextScalars(name, step);
-    scalarOuts.forEach((o, j) => {
-      mem.view(o)[0] = next[j] as number;
-    });
-    return [...outs.flat(), ...scalarOuts];
+      const chained = vars.map((v) =>
+        ops && sizeOf(v.x.shape) >= WASM_LOOP_LIMIT
+          ? wasmChainUpdate(ops, name, v.x, v.g, v.slots, step)
+          : null,
+      );
+      // Allocating can grow the wasm heap and detach earlier views: make every output first.
+      const outs = vars.map(
+        (v, i) => chained[i] ?? [mem.alloc(v.x.shape), ...v.slots.map((s) => mem.alloc(s.shape))],
+      );
+      const scalarOuts = nextScalarCount(name) ? scalars.map(() => mem.alloc([])) : [];
+      vars.forEach((v, i) => {
+        if (chained[i]) return;
+        const out = outs[i] as TensorInfo[];
+        const hv: HostVar = {
+          x: mem.view(v.x),
+          g: mem.view(v.g),
+          slots: v.slots.map((s) => mem.view(s)),
+          outX: mem.view(out[0] as TensorInfo),
+          outSlots: out.slice(1).map((o) => mem.view(o)),
+        };
+        loop(hv, step);
+      });
+      const next = nextScalars(name, step);
+      scalarOuts.forEach((o, j) => {
+        mem.view(o)[0] = next[j] as number;
+      });
+      return [...outs.flat(), ...scalarOuts];
+    } finally {
+      ops?.dispose();
+    }
   };
 }
 
