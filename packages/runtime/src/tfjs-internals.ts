@@ -259,3 +259,22 @@ export function registeredVariable(name: string): tf.Variable | undefined {
 export function incrementIterations(optimizer: tf.Optimizer): void {
   (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
 }
+
+const CHECKED_GPU = new WeakSet<object>();
+/**
+ * The WebGPU backend handed to a kernel, checked once per instance: the fused optimizer shaders run through
+ * its `runWebGPUProgram` and rely on tfjs 4.22's shader preamble (`main(index)`, `uniforms.size`, input
+ * buffers named after `variableNames`, `setOutputAtIndex`), which the GPU tests exercise.
+ */
+export function webGpuBackend<T>(backend: unknown): T {
+  if (typeof backend === 'object' && backend !== null && !CHECKED_GPU.has(backend)) {
+    if (typeof (backend as Fields).runWebGPUProgram !== 'function')
+      throw tfjsAssumptionError(
+        "the WebGPU backend's runWebGPUProgram() method",
+        '@tensorflow/tfjs-backend-webgpu',
+        tf.version_core,
+      );
+    CHECKED_GPU.add(backend);
+  }
+  return backend as T;
+}

@@ -19,6 +19,7 @@ import {
   registeredVariable,
 } from '../tfjs-internals';
 import { FUSED_KERNELS, type FusedAttrs, hostKernel, nextScalarCount } from './optimizer-kernels';
+import { webGpuKernel } from './optimizer-webgpu';
 
 type NamedGrads = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
 type ApplyGradients = (this: tf.Optimizer, grads: NamedGrads) => void;
@@ -40,6 +41,7 @@ const SLOT_SUFFIX: Record<string, string> = {
 const BACKENDS: Record<string, (name: FusedOptimizerName) => tf.KernelFunc> = {
   cpu: (name) => hostKernel(name, 'cpu'),
   wasm: (name) => hostKernel(name, 'wasm'),
+  webgpu: webGpuKernel,
 };
 
 const state = () =>
