@@ -118,6 +118,29 @@ describe('applying and removing', () => {
     expect(stock).toBeDefined();
   });
 
+  it('initRuntime({ fastPaths: false }) trains with stock tfjs; the default lists the fused optimizers', async () => {
+    const off = await initRuntime({ backend: 'cpu', verbose: false, fastPaths: false });
+    expect(off.optimizerFastPaths).toEqual([]);
+    expect(tf.getKernel(FUSED_KERNELS.Adam, 'cpu')).toBeUndefined();
+    const stock = await seededFit(() => 'adam', 1);
+    const profile = await tf.profile(() => seededFit(() => 'adam', 1).then(() => []));
+    expect(profile.kernels.map((k) => k.name)).not.toContain(FUSED_KERNELS.Adam);
+    const on = await initRuntime({ backend: 'cpu', verbose: false });
+    expect(on.optimizerFastPaths?.sort()).toEqual([
+      'Adadelta',
+      'Adagrad',
+      'Adam',
+      'Adamax',
+      'Momentum',
+      'RMSProp',
+      'SGD',
+    ]);
+    expect((await seededFit(() => 'adam', 1)).loss).toEqual(stock.loss);
+    await expect(initRuntime({ backend: 'cpu', verbose: false, fastPaths: 1 as never })).rejects.toThrow(
+      /fastPaths/,
+    );
+  });
+
   it('a step it does not cover (int gradients, a missing gradient) runs stock tfjs', () => {
     applyOptimizerFastPaths();
     const a = tf.variable(tf.tensor1d([1, 2, 3]));
