@@ -10,6 +10,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceReport, RuntimeInfo } from '@betterdl/runtime';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import type { seededFit } from '../packages/runtime/src/fast-paths/optimizer-test-cases';
 import type { ParityResult } from './fixtures/gpu/parity';
 import { findChromium } from './test-support/requirements';
 import { gpuUnavailable } from './test-support/swiftshader';
@@ -95,7 +96,10 @@ type PageResult = {
   placement?: DeviceReport;
   parity?: ParityResult[];
   numTensors?: number;
+  optimizers?: { name: string; stock: FitState; fused: FitState }[];
+  kernels?: string[];
 };
+type FitState = Awaited<ReturnType<typeof seededFit>>;
 
 const waiting = new Map<string, (r: PageResult) => void>();
 function serve(): Promise<number> {
@@ -246,4 +250,42 @@ describe('the GPU backends in headless Chromium (SwiftShader)', () => {
     expect(r.info.summary).toMatch(/^betterdl: webgpu backend on .+ \(software\)$/);
     expectParity(r, 'webgpu');
   });
+
+  for (const backend of ['webgl', 'webgpu'])
+    it(`'${backend}': the fused optimizer updates give stock tfjs's losses, weights and state (1e-5)`, async (ctx) => {
+      if (!needChromium(ctx)) return;
+      const r = await runPage(`optimizers-${backend}`, 600_000);
+      expect(r.error ?? '', r.stack).toBe('');
+      expect(r.backend).toBe(backend);
+      expect(r.info.optimizerFastPaths?.length).toBe(7);
+      expect(r.optimizers?.length).toBeGreaterThan(10);
+      expect(r.kernels).toContain('BetterDLAdamUpdate');
+      for (const { name, stock, fused } of r.optimizers ?? []) {
+        expect(closeness([fused.loss], [stock.loss]), `${name} loss`).toBeLessThan(1e-5);
+        expect(closeness(fused.weights, stock.weights), `${name} weights`).toBeLessThan(1e-5);
+        expect(closeness(fused.slots, stock.slots), `${name} slots`).toBeLessThan(1e-5);
+        expect(fused.slotNames, name).toEqual(stock.slotNames);
+        expect(fused.iterations, name).toBe(stock.iterations);
+        expect(fused.grown, name).toBe(stock.grown);
+        expect(fused.leaked, name).toBe(0);
+      }
+    });
 });
+
+/** max |got − want| / max |want|; NaN (JSON null) where stock has it must be there in `got` too. */
+function closeness(got: (number | null)[][], want: (number | null)[][]): number {
+  let diff = 0;
+  let scale = 0;
+  want.forEach((w, i) =>
+    w.forEach((v, j) => {
+      const g = got[i]?.[j] ?? null;
+      if (v === null || g === null) {
+        if ((v === null) !== (g === null)) diff = Number.POSITIVE_INFINITY;
+        return;
+      }
+      diff = Math.max(diff, Math.abs(g - v));
+      scale = Math.max(scale, Math.abs(v));
+    }),
+  );
+  return diff / (scale || 1);
+}

@@ -14,7 +14,9 @@ describe('@betterdl/runtime entries', () => {
     mainValues: [
       'BETTERDL_ERROR_CODES',
       'BetterDLError',
+      'appliedOptimizerFastPaths',
       'appliedWasmKernelFixes',
+      'applyOptimizerFastPaths',
       'applyWasmKernelFixes',
       'assertNoLeaks',
       'checkArgument',
@@ -49,6 +51,7 @@ describe('@betterdl/runtime entries', () => {
       'pyRepr',
       'pyStr',
       'registerChainedOps',
+      'removeOptimizerFastPaths',
       'removeWasmKernelFixes',
       'requireBackend',
       'resolveMetricDirection',

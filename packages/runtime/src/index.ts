@@ -8,6 +8,11 @@ export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';
 export { checkSingleTfjs } from './duplicate-tfjs';
 export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';
 export { BETTERDL_ERROR_CODES, BetterDLError, isBetterDLError, wrapError } from './errors';
+export {
+  appliedOptimizerFastPaths,
+  applyOptimizerFastPaths,
+  removeOptimizerFastPaths,
+} from './fast-paths/optimizer-fast-paths';
 export type { BackendChoice, RuntimeInfo, RuntimeOptions, SkippedBackend } from './init-runtime';
 export { initRuntime } from './init-runtime';
 export type { KernelFix } from './kernels/kernel-fixes';

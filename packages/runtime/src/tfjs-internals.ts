@@ -278,3 +278,22 @@ export function webGpuBackend<T>(backend: unknown): T {
   }
   return backend as T;
 }
+
+const CHECKED_GL = new WeakSet<object>();
+/**
+ * The WebGL backend handed to a kernel, checked once per instance: the fused optimizer programs run through
+ * its `runWebGLProgram` and rely on tfjs 4.22's shader preamble (`get<Name>AtOutCoords()`, `get<Name>()` for
+ * scalars, `setOutput`, custom uniforms), which the browser GPU test exercises.
+ */
+export function webGlBackend<T>(backend: unknown): T {
+  if (typeof backend === 'object' && backend !== null && !CHECKED_GL.has(backend)) {
+    if (typeof (backend as Fields).runWebGLProgram !== 'function')
+      throw tfjsAssumptionError(
+        "the WebGL backend's runWebGLProgram() method",
+        '@tensorflow/tfjs-backend-webgl',
+        tf.version_core,
+      );
+    CHECKED_GL.add(backend);
+  }
+  return backend as T;
+}

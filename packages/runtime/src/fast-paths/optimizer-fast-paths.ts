@@ -19,6 +19,7 @@ import {
   registeredVariable,
 } from '../tfjs-internals';
 import { FUSED_KERNELS, type FusedAttrs, hostKernel, nextScalarCount } from './optimizer-kernels';
+import { webGlKernel } from './optimizer-webgl';
 import { webGpuKernel } from './optimizer-webgpu';
 
 type NamedGrads = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
@@ -42,6 +43,7 @@ const BACKENDS: Record<string, (name: FusedOptimizerName) => tf.KernelFunc> = {
   cpu: (name) => hostKernel(name, 'cpu'),
   wasm: (name) => hostKernel(name, 'wasm'),
   webgpu: webGpuKernel,
+  webgl: webGlKernel,
 };
 
 const state = () =>

@@ -1,7 +1,18 @@
 /** Test fixtures shared by the fused-optimizer tests on cpu/wasm (here) and on GPU backends (scripts/). */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { rand } from '../kernels/fixtures/test-utils';
+
+/** A deterministic pseudo-random tensor (as the kernel tests' `rand`, without their vitest import: this file
+ * also runs in the browser GPU test's page). */
+function rand(shape: number[], seed: number): tf.Tensor {
+  let s = seed >>> 0 || 1;
+  const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < v.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = s / 2 ** 31 - 1;
+  }
+  return tf.tensor(v, shape);
+}
 
 /** Every optimizer and option the fused kernels cover, as `compile` strings and `tf.train` factories. */
 export const OPTIMIZER_CASES: [string, () => tf.Optimizer | string][] = [
