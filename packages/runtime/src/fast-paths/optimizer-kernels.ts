@@ -10,7 +10,7 @@ import { type WasmBackendLike, WasmOps } from '../kernels/wasm-ops';
 import type { FusedOptimizerName } from '../tfjs-internals';
 import { wasmBackend } from '../tfjs-internals';
 import { HOST_LOOPS, type HostStep, type HostVar, nextScalars } from './optimizer-math';
-import { WASM_LOOP_LIMIT, wasmChainUpdate } from './optimizer-wasm';
+import { Chain, WASM_LOOP_LIMIT, wasmChainUpdate } from './optimizer-wasm';
 
 /** Attributes of every fused update kernel. */
 export interface FusedAttrs {
@@ -102,9 +102,10 @@ export function hostKernel(name: FusedOptimizerName, backendName: 'cpu' | 'wasm'
         flags: a.flags,
         scalars: scalars.map((s) => mem.view(s)[0] as number),
       };
+      const chain = ops ? new Chain(ops, scalars) : null;
       const chained = vars.map((v) =>
-        ops && sizeOf(v.x.shape) >= WASM_LOOP_LIMIT
-          ? wasmChainUpdate(ops, name, v.x, v.g, v.slots, step)
+        ops && chain && sizeOf(v.x.shape) >= WASM_LOOP_LIMIT
+          ? wasmChainUpdate(ops, chain, name, v.x, v.g, v.slots, step)
           : null,
       );
       // Allocating can grow the wasm heap and detach earlier views: make every output first.

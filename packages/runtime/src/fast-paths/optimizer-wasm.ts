@@ -14,12 +14,24 @@ export const WASM_LOOP_LIMIT = 4096;
 
 const f = Math.fround;
 
-/** Stock wasm kernels on `TensorInfo`s, with float32 scalars made on the heap. */
-class Chain {
-  constructor(private readonly ops: WasmOps) {}
+/**
+ * Stock wasm kernels on `TensorInfo`s, with float32 scalars made on the heap once per kernel call, and the
+ * optimizer's own scalar tensors (`k`: SGD's and Momentum's rate and momentum) used as they are.
+ */
+export class Chain {
+  private readonly consts = new Map<number, TensorInfo>();
+  constructor(
+    private readonly ops: WasmOps,
+    readonly k: TensorInfo[],
+  ) {}
   s(v: number): TensorInfo {
-    const t = this.ops.output([], 'float32');
-    this.ops.backend.typedArrayFromHeap(t)[0] = v;
+    const key = f(v);
+    let t = this.consts.get(key);
+    if (!t) {
+      t = this.ops.output([], 'float32');
+      this.ops.backend.typedArrayFromHeap(t)[0] = key;
+      this.consts.set(key, t);
+    }
     return t;
   }
   private bin(kernel: string, a: TensorInfo, b: TensorInfo): TensorInfo {
@@ -39,10 +51,10 @@ type Program = (c: Chain, x: TensorInfo, g: TensorInfo, slots: TensorInfo[], ste
 
 /** Each optimizer's op chain, as tfjs-core 4.22's `applyGradients` writes it. */
 const PROGRAMS: Record<FusedOptimizerName, Program> = {
-  SGD: (c, x, g, _, { scalars }) => [c.add(c.mul(c.s(scalars[0] as number), g), x)],
-  Momentum: (c, x, g, [acc], { scalars, flags }) => {
-    const lr = c.s(scalars[0] as number);
-    const m = c.s(scalars[1] as number);
+  SGD: (c, x, g) => [c.add(c.mul(c.k[0] as TensorInfo, g), x)],
+  Momentum: (c, x, g, [acc], { flags }) => {
+    const lr = c.k[0] as TensorInfo;
+    const m = c.k[1] as TensorInfo;
     const a1 = c.add(c.mul(m, acc as TensorInfo), g);
     const x1 = flags ? c.add(c.mul(lr, c.add(g, c.mul(a1, m))), x) : c.add(c.mul(lr, a1), x);
     return [x1, a1];
@@ -94,11 +106,12 @@ const PROGRAMS: Record<FusedOptimizerName, Program> = {
 /** One large variable's update through stock wasm kernels; returns its new value and slots (kept). */
 export function wasmChainUpdate(
   ops: WasmOps,
+  chain: Chain,
   name: FusedOptimizerName,
   x: TensorInfo,
   g: TensorInfo,
   slots: TensorInfo[],
   step: HostStep,
 ): TensorInfo[] {
-  return PROGRAMS[name](new Chain(ops), x, g, slots, step).map((t) => ops.keep(t));
+  return PROGRAMS[name](chain, x, g, slots, step).map((t) => ops.keep(t));
 }
