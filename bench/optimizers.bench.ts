@@ -2,10 +2,12 @@
 // interleaved round by round so that load changes hit both alike:
 // - the lesson-5 model (2 → Dense(500, relu, l2) → Dense(1, sigmoid), Adam, 30 samples = one step per epoch,
 //   no validation): milliseconds per training step (`fit`) and kernels per step (`trainOnBatch` profiled);
+// - wasm only: `fit` of the Fashion-MNIST MLP 784-1000-10 (Adam, batch 128, `--mlp-train` samples, kernel
+//   fixes on in both): samples per second (the MLP must not get slower);
 // - one `applyGradients` of each optimizer on the Fashion-MNIST MLP's variables (784·128 + 128 + 128·10 + 10
 //   parameters): milliseconds per update, to show where a fused loop over 100k parameters stands against
 //   stock's kernels.
-// `pnpm bench optimizers [--steps=200] [--rounds=3]`
+// `pnpm bench optimizers [--steps=200] [--rounds=3] [--mlp-train=2560]`
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -16,6 +18,7 @@ import { initRuntime } from '../packages/runtime/src/index';
 import * as bench from './python/harness';
 
 const STEPS = bench.numArg('steps', 200);
+const MLP_TRAIN = bench.numArg('mlp-train', 2560);
 const ROUNDS = bench.numArg('rounds', 3);
 
 function lesson5Model(): tfl.LayersModel {
@@ -56,6 +59,25 @@ async function lesson5Step(fused: boolean): Promise<{ ms: number; kernels: numbe
   return { ms, kernels: profile.kernels.length };
 }
 
+async function mlpFit(fused: boolean, data: { x: tf.Tensor; y: tf.Tensor }): Promise<number> {
+  setFused(fused);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  const [wx, wy] = [tf.slice(data.x, 0, 128), tf.slice(data.y, 0, 128)];
+  await model.trainOnBatch(wx, wy);
+  tf.dispose([wx, wy]);
+  const t0 = performance.now();
+  await model.fit(data.x, data.y, { epochs: 1, batchSize: 128, shuffle: false, verbose: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  model.dispose();
+  return (data.x.shape[0] as number) / seconds;
+}
+
 const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
   sgd: () => tf.train.sgd(0.01),
   momentum: () => tf.train.momentum(0.01, 0.9, true),
@@ -89,12 +111,18 @@ async function child(variant: string): Promise<void> {
   await initRuntime({ backend: variant, verbose: false });
   const best = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
   const row: bench.Row = {};
+  const tr = await bench.fashionMnist('train', variant === 'wasm' ? MLP_TRAIN : 1);
+  const mlp = { x: tf.tensor2d(tr.x, [tr.n, 784]), y: tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10) };
   for (let r = 0; r < ROUNDS; r++) {
     for (const fused of [false, true]) {
       const k = fused ? 'fused' : 'stock';
       const l5 = await lesson5Step(fused);
       row[`lesson5 ms/step ${k}`] = best(row[`lesson5 ms/step ${k}`] as number | undefined, l5.ms);
       row[`lesson5 kernels/step ${k}`] = l5.kernels;
+      if (variant === 'wasm') {
+        const sps = await mlpFit(fused, mlp);
+        row[`mlp samples/s ${k}`] = Math.max((row[`mlp samples/s ${k}`] as number | undefined) ?? 0, sps);
+      }
       for (const [name, make] of Object.entries(OPTIMIZERS)) {
         const ms = await mlpUpdate(make, fused);
         row[`${name} ms ${k}`] = best(row[`${name} ms ${k}`] as number | undefined, ms);
@@ -112,7 +140,11 @@ function parent(): void {
   const file = new URL(import.meta.url).pathname;
   const rows: Record<string, bench.Row> = {};
   for (const b of ['wasm', 'cpu'])
-    rows[b] = bench.runTfjsChild(file, b, [`--steps=${STEPS}`, `--rounds=${ROUNDS}`]);
+    rows[b] = bench.runTfjsChild(file, b, [
+      `--steps=${STEPS}`,
+      `--rounds=${ROUNDS}`,
+      `--mlp-train=${MLP_TRAIN}`,
+    ]);
   const table: Record<string, bench.Row> = {};
   const ratios: Record<string, number | null> = {};
   for (const [b, r] of Object.entries(rows)) {
@@ -128,12 +160,21 @@ function parent(): void {
     };
     line('lesson-5 ms per step', 'lesson5 ms/step stock', 'lesson5 ms/step fused');
     line('lesson-5 kernels per step', 'lesson5 kernels/step stock', 'lesson5 kernels/step fused');
+    if (b === 'wasm') {
+      const sps = (k: string) => r[`mlp samples/s ${k}`] as number;
+      table[`${b}: MLP 784-1000-10 fit samples/s`] = {
+        stock: sps('stock'),
+        fused: sps('fused'),
+        speedup: bench.ratio(sps('fused'), sps('stock')),
+      };
+      ratios[`${b} MLP fit samples/s`] = bench.ratio(sps('fused'), sps('stock'));
+    }
     for (const name of Object.keys(OPTIMIZERS))
       line(`MLP ${name} update ms`, `${name} ms stock`, `${name} ms fused`);
   }
   bench.printTable(table, ['stock', 'fused', 'speedup']);
   console.log('ratios (stock / fused, same run; >1 = fused faster or fewer):', JSON.stringify(ratios));
-  bench.save('optimizers', { steps: STEPS, rounds: ROUNDS, rows, ratios });
+  bench.save('optimizers', { steps: STEPS, rounds: ROUNDS, mlpTrain: MLP_TRAIN, rows, ratios });
 }
 
 const v = bench.childVariant();
