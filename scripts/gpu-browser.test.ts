@@ -276,16 +276,16 @@ describe('the GPU backends in headless Chromium (SwiftShader)', () => {
 function closeness(got: (number | null)[][], want: (number | null)[][]): number {
   let diff = 0;
   let scale = 0;
-  want.forEach((w, i) =>
-    w.forEach((v, j) => {
+  for (const [i, w] of want.entries()) {
+    for (const [j, v] of w.entries()) {
       const g = got[i]?.[j] ?? null;
       if (v === null || g === null) {
         if ((v === null) !== (g === null)) diff = Number.POSITIVE_INFINITY;
-        return;
+        continue;
       }
       diff = Math.max(diff, Math.abs(g - v));
       scale = Math.max(scale, Math.abs(v));
-    }),
-  );
+    }
+  }
   return diff / (scale || 1);
 }

@@ -26,17 +26,17 @@ function needAdapter(ctx: TestContext): boolean {
 function relErr(got: number[][], want: number[][]): number {
   let diff = 0;
   let scale = 0;
-  want.forEach((w, i) =>
-    w.forEach((v, j) => {
+  for (const [i, w] of want.entries()) {
+    for (const [j, v] of w.entries()) {
       const g = got[i]?.[j] as number;
       if (Number.isNaN(v) || Number.isNaN(g)) {
         if (Number.isNaN(v) !== Number.isNaN(g)) diff = Number.POSITIVE_INFINITY;
-        return;
+        continue;
       }
       diff = Math.max(diff, Math.abs(g - v));
       scale = Math.max(scale, Math.abs(v));
-    }),
-  );
+    }
+  }
   return diff / (scale || 1);
 }
 
