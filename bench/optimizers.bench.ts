@@ -1,5 +1,6 @@
 // Fused optimizer updates (initRuntime's fast paths) against stock tfjs, in one process per backend, the two
-// interleaved round by round so that load changes hit both alike:
+// alternating in small chunks (one model or optimizer per side) and compared by medians, so that load changes
+// on a shared machine hit both alike:
 // - the lesson-5 model (2 → Dense(500, relu, l2) → Dense(1, sigmoid), Adam, 30 samples = one step per epoch,
 //   no validation): milliseconds per training step (`fit`) and kernels per step (`trainOnBatch` profiled);
 // - wasm only: `fit` of the Fashion-MNIST MLP 784-1000-10 (Adam, batch 128, `--mlp-train` samples, kernel
@@ -42,25 +43,34 @@ function setFused(on: boolean): void {
   else removeOptimizerFastPaths();
 }
 
-async function lesson5Step(fused: boolean): Promise<{ ms: number; kernels: number }> {
-  setFused(fused);
-  const { trainX, trainY } = bench.lesson5Circles();
-  const model = lesson5Model();
-  await model.fit(trainX, trainY, { batchSize: 32, epochs: 20, verbose: 0 });
-  const t0 = performance.now();
-  await model.fit(trainX, trainY, { batchSize: 32, epochs: STEPS, verbose: 0 });
-  const ms = (performance.now() - t0) / STEPS;
-  const profile = await tf.profile(async () => {
-    await model.trainOnBatch(trainX, trainY);
-    return [];
-  });
-  model.dispose();
-  tf.dispose([trainX, trainY]);
-  return { ms, kernels: profile.kernels.length };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
+/**
+ * Times `run(fused)` for stock and fused alternately, `chunks` times each, and returns the medians: on a
+ * shared machine, load changes hit both sides alike.
+ */
+async function alternate(chunks: number, run: (fused: boolean) => Promise<void> | void) {
+  const ms: Record<'stock' | 'fused', number[]> = { stock: [], fused: [] };
+  for (let i = 0; i < chunks; i++) {
+    for (const fused of [false, true]) {
+      setFused(fused);
+      const t0 = performance.now();
+      await run(fused);
+      ms[fused ? 'fused' : 'stock'].push(performance.now() - t0);
+    }
+  }
+  return { stock: median(ms.stock), fused: median(ms.fused) };
 }
 
-async function mlpFit(fused: boolean, data: { x: tf.Tensor; y: tf.Tensor }): Promise<number> {
-  setFused(fused);
+async function kernelsPerStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<number> {
+  const profile = await tf.profile(async () => {
+    await model.trainOnBatch(x, y);
+    return [];
+  });
+  return profile.kernels.length;
+}
+
+function mlpModel(): tfl.LayersModel {
   const model = tfl.sequential({
     layers: [
       tfl.layers.dense({ inputShape: [784], units: 1000, activation: 'relu' }),
@@ -68,14 +78,7 @@ async function mlpFit(fused: boolean, data: { x: tf.Tensor; y: tf.Tensor }): Pro
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
-  const [wx, wy] = [tf.slice(data.x, 0, 128), tf.slice(data.y, 0, 128)];
-  await model.trainOnBatch(wx, wy);
-  tf.dispose([wx, wy]);
-  const t0 = performance.now();
-  await model.fit(data.x, data.y, { epochs: 1, batchSize: 128, shuffle: false, verbose: 0 });
-  const seconds = (performance.now() - t0) / 1000;
-  model.dispose();
-  return (data.x.shape[0] as number) / seconds;
+  return model;
 }
 
 const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
@@ -90,43 +93,71 @@ const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
 
 const MLP_SHAPES = [[784, 128], [128], [128, 10], [10]];
 
-async function mlpUpdate(make: () => tf.Optimizer, fused: boolean): Promise<number> {
-  setFused(fused);
-  const vars = MLP_SHAPES.map((s) => tf.variable(tf.randomUniform(s, -0.1, 0.1)));
-  const grads = MLP_SHAPES.map((s) => tf.randomUniform(s, -0.01, 0.01));
-  const named = vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor }));
-  const opt = make();
-  const steps = Math.max(10, STEPS / 4);
-  for (let i = 0; i < 5; i++) opt.applyGradients(named);
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) opt.applyGradients(named);
-  await vars[0]?.data();
-  const ms = (performance.now() - t0) / steps;
-  opt.dispose();
-  tf.dispose([...vars, ...grads]);
-  return ms;
-}
-
 async function child(variant: string): Promise<void> {
   await initRuntime({ backend: variant, verbose: false });
-  const best = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
   const row: bench.Row = {};
-  const tr = await bench.fashionMnist('train', variant === 'wasm' ? MLP_TRAIN : 1);
-  const mlp = { x: tf.tensor2d(tr.x, [tr.n, 784]), y: tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10) };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const fused of [false, true]) {
-      const k = fused ? 'fused' : 'stock';
-      const l5 = await lesson5Step(fused);
-      row[`lesson5 ms/step ${k}`] = best(row[`lesson5 ms/step ${k}`] as number | undefined, l5.ms);
-      row[`lesson5 kernels/step ${k}`] = l5.kernels;
-      if (variant === 'wasm') {
-        const sps = await mlpFit(fused, mlp);
-        row[`mlp samples/s ${k}`] = Math.max((row[`mlp samples/s ${k}`] as number | undefined) ?? 0, sps);
-      }
-      for (const [name, make] of Object.entries(OPTIMIZERS)) {
-        const ms = await mlpUpdate(make, fused);
-        row[`${name} ms ${k}`] = best(row[`${name} ms ${k}`] as number | undefined, ms);
-      }
+  const chunks = ROUNDS * 5;
+  // lesson 5: one model per side, fit in chunks of STEPS / 10 epochs (one step each)
+  const { trainX, trainY } = bench.lesson5Circles();
+  const l5 = { stock: lesson5Model(), fused: lesson5Model() };
+  const epochs = Math.max(1, Math.round(STEPS / 10));
+  const l5ms = await alternate(chunks, async (fused) => {
+    await l5[fused ? 'fused' : 'stock'].fit(trainX, trainY, { batchSize: 32, epochs, verbose: 0 });
+  });
+  row['lesson5 ms/step stock'] = l5ms.stock / epochs;
+  row['lesson5 ms/step fused'] = l5ms.fused / epochs;
+  setFused(false);
+  row['lesson5 kernels/step stock'] = await kernelsPerStep(l5.stock, trainX, trainY);
+  setFused(true);
+  row['lesson5 kernels/step fused'] = await kernelsPerStep(l5.fused, trainX, trainY);
+  tf.dispose([trainX, trainY]);
+  l5.stock.dispose();
+  l5.fused.dispose();
+  if (variant === 'wasm') {
+    // the MLP: one model per side, fit in chunks of 5 batches
+    const tr = await bench.fashionMnist('train', MLP_TRAIN);
+    const x = tf.tensor2d(tr.x, [tr.n, 784]);
+    const y = tf.oneHot(tf.tensor1d(tr.y, 'int32'), 10);
+    const mlp = { stock: mlpModel(), fused: mlpModel() };
+    const n = Math.min(640, tr.n);
+    const [cx, cy] = [tf.slice(x, 0, n), tf.slice(y, 0, n)];
+    const mlpMs = await alternate(chunks, async (fused) => {
+      await mlp[fused ? 'fused' : 'stock'].fit(cx, cy, {
+        batchSize: 128,
+        epochs: 1,
+        shuffle: false,
+        verbose: 0,
+      });
+    });
+    row['mlp samples/s stock'] = n / (mlpMs.stock / 1000);
+    row['mlp samples/s fused'] = n / (mlpMs.fused / 1000);
+    tf.dispose([x, y, cx, cy]);
+    mlp.stock.dispose();
+    mlp.fused.dispose();
+  }
+  // one applyGradients on the MLP's (smaller, 784-128-10) variables, per optimizer
+  for (const [name, make] of Object.entries(OPTIMIZERS)) {
+    const side = () => {
+      const vars = MLP_SHAPES.map((s) => tf.variable(tf.randomUniform(s, -0.1, 0.1)));
+      const grads = MLP_SHAPES.map((s) => tf.randomUniform(s, -0.01, 0.01));
+      return {
+        vars,
+        grads,
+        named: vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })),
+        opt: make(),
+      };
+    };
+    const sides = { stock: side(), fused: side() };
+    const ms = await alternate(chunks * 4, async (fused) => {
+      const s = sides[fused ? 'fused' : 'stock'];
+      s.opt.applyGradients(s.named);
+      await s.vars[0]?.data();
+    });
+    row[`${name} ms stock`] = ms.stock;
+    row[`${name} ms fused`] = ms.fused;
+    for (const s of Object.values(sides)) {
+      s.opt.dispose();
+      tf.dispose([...s.vars, ...s.grads]);
     }
   }
   bench.report(row);
@@ -135,7 +166,7 @@ async function child(variant: string): Promise<void> {
 function parent(): void {
   console.log(
     `fused optimizer updates vs stock tfjs: lesson-5 model ${STEPS} fit steps; MLP-sized applyGradients; ` +
-      `best of ${ROUNDS} interleaved rounds`,
+      `medians of ${ROUNDS * 5} alternating stock/fused chunks`,
   );
   const file = new URL(import.meta.url).pathname;
   const rows: Record<string, bench.Row> = {};
