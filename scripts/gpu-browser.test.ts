@@ -10,7 +10,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceReport, RuntimeInfo } from '@betterdl/runtime';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
-import type { seededFit } from '../packages/runtime/src/fast-paths/optimizer-test-cases';
+import type { seededFit } from '../packages/runtime/src/fast-paths/fixtures/optimizer-cases';
 import type { ParityResult } from './fixtures/gpu/parity';
 import { findChromium } from './test-support/requirements';
 import { gpuUnavailable } from './test-support/swiftshader';

@@ -1,12 +1,12 @@
 import { initRuntime } from '@betterdl/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { OPTIMIZER_CASES, seededFit } from '../packages/runtime/src/fast-paths/fixtures/optimizer-cases';
 import {
   applyOptimizerFastPaths,
   removeOptimizerFastPaths,
 } from '../packages/runtime/src/fast-paths/optimizer-fast-paths';
 import { FUSED_KERNELS } from '../packages/runtime/src/fast-paths/optimizer-kernels';
-import { OPTIMIZER_CASES, seededFit } from '../packages/runtime/src/fast-paths/optimizer-test-cases';
 import { gpuUnavailable, useSwiftShaderVulkan } from './test-support/swiftshader';
 
 /**

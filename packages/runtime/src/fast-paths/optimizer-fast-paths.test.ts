@@ -5,13 +5,13 @@ import { isBetterDLError } from '../errors';
 import { initRuntime } from '../init-runtime';
 import { rand } from '../kernels/fixtures/test-utils';
 import { checkOptimizerInternals } from '../tfjs-internals';
+import { OPTIMIZER_CASES, seededFit } from './fixtures/optimizer-cases';
 import {
   appliedOptimizerFastPaths,
   applyOptimizerFastPaths,
   removeOptimizerFastPaths,
 } from './optimizer-fast-paths';
 import { FUSED_KERNELS } from './optimizer-kernels';
-import { OPTIMIZER_CASES, seededFit } from './optimizer-test-cases';
 
 /** Kernels run by one `fit` step, by name. */
 async function kernelsOfFit(make: () => tf.Optimizer | string): Promise<string[]> {

@@ -177,7 +177,8 @@ export function applyOptimizerFastPaths(): string[] {
     for (const [backendName, make] of Object.entries(BACKENDS)) {
       const kernelName = FUSED_KERNELS[name];
       if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
-      tf.registerKernel({ kernelName, backendName, kernelFunc: make(name) });
+      const config: tf.KernelConfig = { kernelName, backendName, kernelFunc: make(name) };
+      tf.registerKernel(config);
       s.kernels.push({ kernelName, backendName });
     }
     const proto = classes[name].prototype as { applyGradients: ApplyGradients };
