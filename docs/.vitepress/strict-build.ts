@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { DefaultTheme, UserConfig } from 'vitepress';
 
 type Logger = NonNullable<NonNullable<UserConfig['vite']>['customLogger']>;
@@ -18,8 +19,10 @@ export function strictBuild(config: UserConfig<DefaultTheme.Config>): UserConfig
     },
     warn(msg) {
       logger.hasWarned = true;
-      warnings.push(msg.trim());
-      console.warn(`warning: ${msg.trim()}`);
+      // Shiki and Vite colour their messages when the terminal allows; the list says them in plain text.
+      const text = stripVTControlCharacters(msg).trim();
+      warnings.push(text);
+      console.warn(`warning: ${text}`);
     },
     warnOnce(msg, opts) {
       if (onceSeen.has(msg)) return;
