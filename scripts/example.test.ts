@@ -128,6 +128,7 @@ describe('the course report', () => {
       example: '02-batch-size',
       title: 'Batch size <&>',
       backend: 'wasm',
+      fastPaths: true,
       quick: false,
       seed: 1,
       seconds: 12,
@@ -169,6 +170,7 @@ describe('the course report', () => {
       { seed: 1, quick: false, wallSeconds: 20, jobs: 2 },
     );
     expect(html).toContain('<svg id="fig2"></svg>');
+    expect(html).toContain('betterdl fast paths <b>on</b>');
     expect(html).not.toContain('<?xml');
     expect(html).toContain('Batch size &lt;&amp;&gt;');
     expect(html).toMatch(/<td>batch \(500\)<\/td><td>0\.812<\/td><td>0\.800<\/td><td>1000<\/td>/);

@@ -3,7 +3,9 @@
 // writes reports/course/index.html (every lesson's figure, verdicts, accuracies and run times) and prints a
 // summary table. Lessons run as separate processes, several at once when the machine has the cores.
 //
-//   pnpm start [--quick] [--seed N] [--jobs N] [--backend wasm|cpu|...] [--out DIR] [--save-pictures] [lesson...]
+//   pnpm start [--quick] [--seed N] [--jobs N] [--backend wasm|cpu|...] [--out DIR] [--save-pictures]
+//              [--no-fast-paths] [lesson...]
+// --no-fast-paths runs every lesson with BETTERDL_FAST_PATHS=0 (stock tfjs `fit`), to measure what they save.
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +45,7 @@ interface Args {
   out: string;
   only: string[];
   savePictures: boolean;
+  fastPaths: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -67,6 +70,7 @@ function parseArgs(argv: string[]): Args {
     out: resolve(value('--out') ?? join(ROOT, 'reports')),
     only,
     savePictures: argv.includes('--save-pictures'),
+    fastPaths: !argv.includes('--no-fast-paths'),
   };
 }
 
@@ -153,12 +157,21 @@ function figureHtml(outDir: string, r: LessonResult): string {
   return '<p><em>No figure was written.</em></p>';
 }
 
+/** `on`, `off`, `mixed` or `unknown`: whether the lessons ran with betterdl's fast paths. */
+export function fastPathsText(results: Array<LessonResult | null>): string {
+  const seen = new Set(results.filter((r) => r !== null).map((r) => r?.fastPaths));
+  if (seen.size !== 1) return seen.size === 0 ? 'unknown' : 'mixed';
+  const [v] = [...seen];
+  return v === undefined ? 'unknown' : v ? 'on' : 'off';
+}
+
 /** The self-contained HTML course report. */
 export function courseHtml(
   runs: { ex: ExampleInfo; run: RunResult; result: LessonResult | null }[],
   meta: { seed: number; quick: boolean; wallSeconds: number; jobs: number },
 ): string {
   const backend = runs.find((r) => r.result)?.result?.backend ?? 'unknown';
+  const fast = fastPathsText(runs.map((r) => r.result));
   const sections = runs
     .slice()
     .sort((a, b) => a.ex.name.localeCompare(b.ex.name))
@@ -202,7 +215,7 @@ section{border-top:1px solid #ddd;margin-top:2em}.meta{color:#777;font-size:13px
 </style></head><body>
 <h1>Better Deep Learning — the 7-day course in TensorFlow.js</h1>
 <p>Every lesson of the course run end to end on <code>makeCircles</code> (scikit-learn-identical data),
-seed ${meta.seed}, backend <b>${esc(backend)}</b>${meta.quick ? ', <b>quick mode</b> (few epochs: the curves are too short to show the lessons)' : ''}.
+seed ${meta.seed}, backend <b>${esc(backend)}</b>, betterdl fast paths <b>${fast}</b>${meta.quick ? ', <b>quick mode</b> (few epochs: the curves are too short to show the lessons)' : ''}.
 Wall time ${meta.wallSeconds.toFixed(1)} s with ${meta.jobs} lesson${meta.jobs > 1 ? 's' : ''} at a time.
 Generated ${new Date().toISOString()} by <code>pnpm start</code>.</p>
 <p>${toc}</p>
@@ -235,6 +248,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = new Progress(lessons.map((l) => l.name));
   const t0 = performance.now();
   const env: Record<string, string> = args.backend ? { BETTERDL_BACKEND: args.backend } : {};
+  if (!args.fastPaths) env.BETTERDL_FAST_PATHS = '0';
   const runs = await pool(
     lessons.map((ex) => async () => {
       progress.start(ex.name);
@@ -293,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
   const backend = runs.find((r) => r.result)?.result?.backend ?? 'unknown';
   const sum = runs.reduce((s, r) => s + r.run.seconds, 0);
   console.log(
-    `\nbackend ${backend}; wall time ${wallSeconds.toFixed(1)} s (lessons add up to ${sum.toFixed(1)} s, ${args.jobs} at a time)`,
+    `\nbackend ${backend}, fast paths ${fastPathsText(runs.map((r) => r.result))}; wall time ${wallSeconds.toFixed(1)} s (lessons add up to ${sum.toFixed(1)} s, ${args.jobs} at a time)`,
   );
   console.log(`report: ${reportPath}`);
   if (args.savePictures && !args.quick) {

@@ -167,14 +167,15 @@ export async function fashionMnist(
 
 /**
  * Initialises the runtime a child variant names: `cpu-…` the stock cpu backend, else wasm; `wasm-fixed…`
- * with betterdl's kernel fixes, `wasm-fixed-2t` on 2 threads; then `setSeed(seed)` when given. Returns the backend.
+ * with betterdl's kernel fixes and fast paths (`wasm-fixed-nofast`: kernel fixes only; the `…-stock` variants
+ * run stock tfjs: neither), `wasm-fixed-2t` on 2 threads; then `setSeed(seed)` when given. Returns the backend.
  */
 export async function initVariant(variant: string, seed?: number): Promise<'cpu' | 'wasm'> {
   const backend = variant.startsWith('cpu') ? 'cpu' : 'wasm';
   await initRuntime({
     backend,
     kernelFixes: variant.startsWith('wasm-fixed'),
-    fastPaths: variant.startsWith('wasm-fixed'),
+    fastPaths: variant.startsWith('wasm-fixed') && !variant.endsWith('-nofast'),
     ...(variant === 'wasm-fixed-2t' ? { threads: 2 } : {}),
     verbose: false,
   });

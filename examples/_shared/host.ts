@@ -34,6 +34,8 @@ export interface LessonResult {
   example: string;
   title: string;
   backend: string;
+  /** Whether betterdl's fast paths were on (absent in results written before the option existed). */
+  fastPaths?: boolean;
   quick: boolean;
   seed: number;
   seconds: number;

@@ -36,6 +36,8 @@ export function exampleSettings(
 export interface ExampleRun extends ExampleSettings {
   example: string;
   backend: string;
+  /** Whether betterdl's fast paths were on (`BETTERDL_FAST_PATHS=0` turns them off). */
+  fastPaths: boolean;
   /** `performance.now()` when the run started. */
   t0: number;
 }
@@ -43,8 +45,8 @@ export interface ExampleRun extends ExampleSettings {
 /** Reads the settings and initialises the runtime with the seed (the first lines of every example). */
 export async function startExample(example: string): Promise<ExampleRun> {
   const settings = exampleSettings(example);
-  const { backend } = await initRuntime({ seed: settings.seed });
-  return { example, ...settings, backend, t0: performance.now() };
+  const { backend, fastPaths } = await initRuntime({ seed: settings.seed });
+  return { example, ...settings, backend, fastPaths, t0: performance.now() };
 }
 
 /** Writes `value` as indented JSON to `<out>/result.json` (atomically) and returns the path. */
@@ -68,6 +70,7 @@ export function writeLessonResult(
     example: run.example,
     title: lesson.title,
     backend: run.backend,
+    fastPaths: run.fastPaths,
     quick: run.quick,
     seed: run.seed,
     seconds: (performance.now() - run.t0) / 1000,

@@ -4,6 +4,7 @@ import { type DeviceInfo, describeCudaGpus } from './device';
 import { rememberDevice } from './device-report';
 import { checkSingleTfjs, type TfjsDuplicateReport } from './duplicate-tfjs';
 import { BetterDLError } from './errors';
+import { fastPathsSetting, setFastPaths } from './fast-paths/index';
 import {
   appliedOptimizerFastPaths,
   applyOptimizerFastPaths,
@@ -71,9 +72,13 @@ export interface RuntimeOptions {
    */
   kernelFixes?: boolean;
   /**
-   * Use betterdl's fast paths (fused optimizer updates: one kernel per training step for tfjs's SGD,
-   * Momentum, Adam, Adamax, RMSProp, Adagrad and Adadelta on cpu and wasm, same results). `false` restores
-   * stock tfjs. Defaults to `true`.
+   * betterdl's fast paths for training: fused optimizer updates (one kernel per step for tfjs's SGD,
+   * Momentum, Adam, Adamax, RMSProp, Adagrad and Adadelta on cpu and wasm), validation inside `fit` in
+   * batches as large as a 16 MiB activation budget allows (one batch for small validation sets), and on cpu
+   * and wasm `binaryCrossentropy` with its accuracy metric and the L1/L2 penalty as fused kernels, and no
+   * `Identity` kernel for the tensors backprop keeps. Results equal stock tfjs within float32 rounding.
+   * `false` restores stock tfjs everywhere. Defaults to the environment variable `BETTERDL_FAST_PATHS` (`0`
+   * or `false` turns them off), else `true`.
    */
   fastPaths?: boolean;
   /** Throw when two copies or versions of tfjs-core are loaded (instead of reporting them). Defaults to `false`. */
@@ -110,6 +115,8 @@ export interface RuntimeInfo {
   kernelFixes?: string[];
   /** The optimizers whose updates run as one fused kernel per step (empty with `fastPaths: false`). */
   optimizerFastPaths?: string[];
+  /** Whether betterdl's fast paths are on (see {@link RuntimeOptions.fastPaths}). */
+  fastPaths: boolean;
   /** Versions of the tfjs packages in use. */
   versions: { core: string; layers?: string; backend?: string };
   /** Candidates tried before the chosen one, with reasons. */
@@ -333,8 +340,9 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
   checkArgument(choice.length > 0, 'initRuntime', `backend is empty. Use one of ${CHOICES.join(', ')}.`);
   if (options.threads !== undefined) checkInteger('initRuntime', 'threads', options.threads, { min: 1 });
   if (options.kernelFixes !== undefined) checkBoolean('initRuntime', 'kernelFixes', options.kernelFixes);
-  if (options.verbose !== undefined) checkBoolean('initRuntime', 'verbose', options.verbose);
   if (options.fastPaths !== undefined) checkBoolean('initRuntime', 'fastPaths', options.fastPaths);
+  const fastPaths = fastPathsSetting(options.fastPaths);
+  if (options.verbose !== undefined) checkBoolean('initRuntime', 'verbose', options.verbose);
   if (options.wasmPaths !== undefined) checkWasmPaths(options.wasmPaths);
   registerChainedOps();
   if (!CHOICES.includes(choice) && !tf.findBackendFactory(choice)) {
@@ -369,8 +377,9 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     if (options.kernelFixes ?? true) applyWasmKernelFixes();
     else removeWasmKernelFixes();
   }
-  if (options.fastPaths ?? true) applyOptimizerFastPaths();
+  if (fastPaths) applyOptimizerFastPaths();
   else removeOptimizerFastPaths();
+  await setFastPaths(fastPaths);
   if (options.seed !== undefined) setSeed(options.seed);
   const tfjs = await checkSingleTfjs();
   if (tfjs.duplicated && options.strictSingleTfjs) {
@@ -380,7 +389,7 @@ export async function initRuntime(options: RuntimeOptions = {}): Promise<Runtime
     );
   }
   rememberDevice(chosen.backend, device);
-  const info = await describe(chosen, device, skipped, options, tfjs);
+  const info = await describe(chosen, device, skipped, options, tfjs, fastPaths);
   if (options.verbose ?? true) console.info(info.summary);
   if (tfjs.duplicated) console.warn(`betterdl: more than one @tensorflow/tfjs-core is loaded. ${tfjs.fix}`);
   return info;
@@ -417,6 +426,7 @@ async function describe(
   skipped: SkippedBackend[],
   options: RuntimeOptions,
   tfjs: TfjsDuplicateReport,
+  fastPaths: boolean,
 ): Promise<RuntimeInfo> {
   const versions: RuntimeInfo['versions'] = { core: tf.version_core };
   try {
@@ -432,6 +442,7 @@ async function describe(
     native: c.native,
     gpu: device.kind === 'gpu',
     device,
+    fastPaths,
     versions,
     skipped,
     seed: options.seed ?? null,
@@ -460,6 +471,7 @@ async function describe(
     detail = ` on ${device.description}${device.software ? ' (software)' : ''}`;
   }
   const seed = info.seed === null ? '' : `; seed ${info.seed}`;
-  info.summary = `betterdl: ${c.backend} backend${detail}${seed}${why.length ? `; ${why.join('; ')}${hint}` : ''}`;
+  const fast = `; fast paths ${fastPaths ? 'on' : 'off'}`;
+  info.summary = `betterdl: ${c.backend} backend${detail}${fast}${seed}${why.length ? `; ${why.join('; ')}${hint}` : ''}`;
   return info;
 }

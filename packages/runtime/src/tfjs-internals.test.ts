@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { isBetterDLError } from './errors';
 import {
+  checkCompiledModel,
   checkEngineRegistry,
+  checkLayersModelClass,
   checkWasmBackend,
   isBackendStarted,
   loadThreadedWasmFiles,
@@ -35,4 +37,28 @@ it('a tfjs whose engine or wasm backend changed fails with a BetterDLError namin
   expect(e1.message).toMatch(/engine\(\)\.registry.*tfjs-core 4\.99\.0.*~4\.22\.0/);
   const e2 = errorOf(() => checkWasmBackend({ readSync() {}, incRef() {}, disposeData() {} }, '4.99.0'));
   expect(e2.message).toMatch(/makeOutput\(\).*tfjs-backend-wasm 4\.99\.0/);
+});
+
+it("the installed tfjs-layers' LayersModel and a compiled model have what the fit fast paths wrap", async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  expect(() => checkLayersModelClass(tfl.LayersModel.prototype, tfl.version_layers)).not.toThrow();
+  const input = tfl.input({ shape: [2] });
+  const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 1 }).apply(input) as never });
+  model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const m = checkCompiledModel(model, tfl.version_layers);
+  expect(m.lossFunctions).toHaveLength(1);
+  expect(m.metricsTensors[0]?.[1]).toBe(0);
+  model.dispose();
+});
+
+it('a tfjs-layers whose LayersModel changed fails with a BetterDLError naming its version', () => {
+  const e1 = errorOf(() => checkLayersModelClass({ fitLoop() {} }, '4.99.0'));
+  expect(isBetterDLError(e1)).toBe(true);
+  expect(e1.message).toMatch(/LayersModel\.prototype\.testLoop\(\).*tfjs-layers 4\.99\.0.*~4\.22\.0/);
+  const e2 = errorOf(() =>
+    checkCompiledModel({ lossFunctions: [], metricsTensors: [[null, 0]], outputs: [] }, '4.99.0'),
+  );
+  expect(e2.message).toMatch(/lossFunctions and metricsTensors.*tfjs-layers 4\.99\.0/);
 });

@@ -4,12 +4,16 @@
  * - the engine's table of started backends (`engine().registry`), to tell whether wasm already runs;
  * - the files inside `@tensorflow/tfjs-backend-wasm/wasm-out/` that the threaded wasm build in Node loads;
  * - the wasm backend's buffer methods that betterdl's kernel fixes call (`makeOutput`, `typedArrayFromHeap`,
- *   `readSync`, `incRef`, `disposeData`);
+ *   `readSync`, `incRef`, `disposeData`), and the cpu backend's `makeTensorInfo` (the fused fast-path kernels);
  * - the private fields of tfjs-core's optimizers that the fused optimizer updates read and write (slot arrays,
  *   hyper-parameters, Adam's and Adamax's scalar variables, `incrementIterations`) and the engine's public
- *   `registeredVariables` table they look variables up in, as tfjs's own `applyGradients` does.
+ *   `registeredVariables` table they look variables up in, as tfjs's own `applyGradients` does;
+ * - tfjs-layers' `LayersModel.prototype.fitLoop` and `testLoop`, the compiled model's `lossFunctions` and
+ *   `metricsTensors`, the `L1L2` regularizer's `apply`, and the engine's `clone` (the fit fast paths, see
+ *   `fast-paths/`).
  * betterdl supports tfjs ~4.22.0 (the peer range): these are the assumptions a new tfjs may break.
  */
+import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BetterDLError } from './errors';
 import { globalState } from './global-state';
@@ -296,4 +300,119 @@ export function webGlBackend<T>(backend: unknown): T {
     CHECKED_GL.add(backend);
   }
   return backend as T;
+}
+
+/** A kernel's float32 output on the cpu or wasm backend, holding `values`. */
+export function kernelOutput(backend: unknown, shape: number[], values: Float32Array): TensorInfo {
+  const b = backend as {
+    makeTensorInfo?: (shape: number[], dtype: string, values: Float32Array) => TensorInfo;
+    makeOutput?: (shape: number[], dtype: string) => TensorInfo;
+  };
+  if (tf.getBackend() === 'wasm') {
+    const wasm = wasmBackend<{
+      makeOutput(shape: number[], dtype: string): TensorInfo;
+      typedArrayFromHeap(t: TensorInfo): Float32Array;
+    }>(backend);
+    const out = wasm.makeOutput(shape, 'float32');
+    wasm.typedArrayFromHeap(out).set(values);
+    return out;
+  }
+  if (typeof b.makeTensorInfo !== 'function')
+    throw tfjsAssumptionError(
+      "the cpu backend's makeTensorInfo() method",
+      '@tensorflow/tfjs-backend-cpu',
+      tf.version_core,
+    );
+  return b.makeTensorInfo(shape, 'float32', values);
+}
+
+/** The members of a compiled tfjs-layers `LayersModel` that the fit fast paths read and swap. */
+export interface LayersModelInternals {
+  lossFunctions: Array<(yTrue: Tensor, yPred: Tensor) => Tensor>;
+  metricsTensors: Array<[(yTrue: Tensor, yPred: Tensor) => Tensor, number]>;
+  outputs: unknown[];
+  testLoop: (...args: unknown[]) => Tensor[];
+  fitLoop: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** Checks that tfjs-layers' `LayersModel` has the training methods the fit fast paths wrap. Exported for tests. */
+export function checkLayersModelClass(proto: unknown, version: string): void {
+  for (const m of ['fitLoop', 'testLoop', 'makeTrainFunction', 'makeTestFunction']) {
+    if (typeof (proto as Record<string, unknown> | null)?.[m] !== 'function')
+      throw tfjsAssumptionError(`LayersModel.prototype.${m}()`, '@tensorflow/tfjs-layers', version);
+  }
+}
+
+/** Checks a compiled model's loss and metric tables (read when its `fit` starts). Exported for tests. */
+export function checkCompiledModel(model: unknown, version: string): LayersModelInternals {
+  const m = model as Partial<LayersModelInternals> | null;
+  const ok =
+    Array.isArray(m?.lossFunctions) &&
+    m.lossFunctions.every((f) => typeof f === 'function') &&
+    Array.isArray(m?.metricsTensors) &&
+    m.metricsTensors.every(
+      (e) => Array.isArray(e) && typeof e[0] === 'function' && typeof e[1] === 'number',
+    ) &&
+    Array.isArray(m?.outputs);
+  if (!ok)
+    throw tfjsAssumptionError(
+      "a compiled LayersModel's lossFunctions and metricsTensors tables",
+      '@tensorflow/tfjs-layers',
+      version,
+    );
+  return m as LayersModelInternals;
+}
+
+/** The members of tfjs-core's engine that the kernel-free clone uses. */
+export interface EngineCloneInternals {
+  clone(x: Tensor): Tensor;
+  backendName: string;
+  backend: { incRef(dataId: unknown): void };
+  makeTensorFromTensorInfo(info: { dataId: unknown; shape: number[]; dtype: string }): Tensor;
+  addTapeNode(
+    name: string,
+    inputs: Record<string, Tensor>,
+    outputs: Tensor[],
+    grad: (dy: Tensor) => Record<string, () => Tensor>,
+    saved: Tensor[],
+    attrs: Record<string, unknown>,
+  ): void;
+  state: { activeScope?: { name: string } | null; scopeStack: unknown[] };
+}
+
+/** Checks that the engine has what the kernel-free clone calls. Exported for tests. */
+export function checkEngineClone(
+  engine: unknown = tf.engine(),
+  version = tf.version_core,
+): EngineCloneInternals {
+  const e = engine as Partial<Record<string, unknown>> | null;
+  for (const m of ['clone', 'makeTensorFromTensorInfo', 'addTapeNode']) {
+    if (typeof e?.[m] !== 'function')
+      throw tfjsAssumptionError(`the engine's ${m}() method`, '@tensorflow/tfjs-core', version);
+  }
+  const st = e?.state as { scopeStack?: unknown } | null | undefined;
+  if (typeof st !== 'object' || st === null || !Array.isArray(st.scopeStack))
+    throw tfjsAssumptionError(
+      "the engine's state (scopeStack, activeScope)",
+      '@tensorflow/tfjs-core',
+      version,
+    );
+  return engine as EngineCloneInternals;
+}
+
+/**
+ * The prototype of tfjs-layers' `L1L2` regularizer (behind `regularizers.l1`, `l2`, `l1l2`), checked to have
+ * the `apply` method and the `l1`/`l2` fields the fused penalty reads. Exported for tests.
+ */
+export function checkL1L2Regularizer(instance: unknown, version: string): object {
+  const r = instance as { l1?: unknown; l2?: unknown } | null;
+  const proto =
+    r === null || typeof r !== 'object' ? null : (Object.getPrototypeOf(r) as { apply?: unknown });
+  if (!proto || typeof proto.apply !== 'function' || typeof r?.l1 !== 'number' || typeof r?.l2 !== 'number')
+    throw tfjsAssumptionError(
+      'the L1L2 regularizer class (apply(), l1, l2)',
+      '@tensorflow/tfjs-layers',
+      version,
+    );
+  return proto;
 }
