@@ -53,10 +53,12 @@ const state = () =>
 
 function registerKernels(): void {
   for (const backendName of FUSED_BACKENDS) {
-    if (!tf.getKernel(L1L2_KERNEL, backendName))
-      tf.registerKernel({ kernelName: L1L2_KERNEL, backendName, kernelFunc: forward });
-    if (!tf.getKernel(L1L2_GRAD_KERNEL, backendName))
-      tf.registerKernel({ kernelName: L1L2_GRAD_KERNEL, backendName, kernelFunc: backward });
+    const configs: tf.KernelConfig[] = [
+      { kernelName: L1L2_KERNEL, backendName, kernelFunc: forward },
+      { kernelName: L1L2_GRAD_KERNEL, backendName, kernelFunc: backward },
+    ];
+    for (const config of configs)
+      if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
   }
   if (!tf.getGradient(L1L2_KERNEL))
     tf.registerGradient({
