@@ -471,7 +471,8 @@ async function describe(
     detail = ` on ${device.description}${device.software ? ' (software)' : ''}`;
   }
   const seed = info.seed === null ? '' : `; seed ${info.seed}`;
-  const fast = `; fast paths ${fastPaths ? 'on' : 'off'}`;
+  // The default (on) goes unsaid; the summary names the opt-out so a slower run is explained.
+  const fast = fastPaths ? '' : '; fast paths off';
   info.summary = `betterdl: ${c.backend} backend${detail}${fast}${seed}${why.length ? `; ${why.join('; ')}${hint}` : ''}`;
   return info;
 }
