@@ -5,7 +5,6 @@
 // each in its own process in this one run; best of `--rounds` interleaved runs.
 // `pnpm bench lesson5 [--epochs=300] [--rounds=3]`
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import * as bench from './python/harness';
 
 const EPOCHS = bench.numArg('epochs', 300);
@@ -15,18 +14,7 @@ const WARMUP = 20;
 async function child(variant: string): Promise<void> {
   await bench.initVariant(variant, 1);
   const { trainX, trainY, testX, testY } = bench.lesson5Circles();
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        inputShape: [2],
-        units: 500,
-        activation: 'relu',
-        kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }),
-      }),
-      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
-    ],
-  });
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const model = bench.lesson5Model();
   const opts = {
     batchSize: 32,
     validationData: [testX, testY] as [tf.Tensor, tf.Tensor],

@@ -22,22 +22,6 @@ const STEPS = bench.numArg('steps', 200);
 const MLP_TRAIN = bench.numArg('mlp-train', 2560);
 const ROUNDS = bench.numArg('rounds', 3);
 
-function lesson5Model(): tfl.LayersModel {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        inputShape: [2],
-        units: 500,
-        activation: 'relu',
-        kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }),
-      }),
-      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
-    ],
-  });
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
-
 function setFused(on: boolean): void {
   if (on) applyOptimizerFastPaths();
   else removeOptimizerFastPaths();
@@ -99,7 +83,7 @@ async function child(variant: string): Promise<void> {
   const chunks = ROUNDS * 5;
   // lesson 5: one model per side, fit in chunks of STEPS / 10 epochs (one step each)
   const { trainX, trainY } = bench.lesson5Circles();
-  const l5 = { stock: lesson5Model(), fused: lesson5Model() };
+  const l5 = { stock: bench.lesson5Model(), fused: bench.lesson5Model() };
   const epochs = Math.max(1, Math.round(STEPS / 10));
   const l5ms = await alternate(chunks, async (fused) => {
     await l5[fused ? 'fused' : 'stock'].fit(trainX, trainY, { batchSize: 32, epochs, verbose: 0 });

@@ -24,22 +24,6 @@ const PROFILED_EPOCHS = 10;
 type Phase = 'train' | 'validation' | 'callbacks' | 'loop';
 const PHASES: Phase[] = ['train', 'validation', 'callbacks', 'loop'];
 
-function lesson5Model(): tfl.LayersModel {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        inputShape: [2],
-        units: 500,
-        activation: 'relu',
-        kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }),
-      }),
-      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
-    ],
-  });
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
-
 /** Phase markers: the train function, the validation after the last batch, the callback hooks. */
 function instrument(model: tfl.LayersModel) {
   let phase: Phase = 'loop';
@@ -113,7 +97,7 @@ async function child(variant: string): Promise<void> {
   });
   setSeed(1);
   const { trainX, trainY, testX, testY } = bench.lesson5Circles();
-  const model = lesson5Model();
+  const model = bench.lesson5Model();
   if (variant.includes('minimize')) return minimizeLoop(model, trainX, trainY);
   const opts = {
     batchSize: 32,

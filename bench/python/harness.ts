@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { makeCircles } from '../../packages/datasets/src/index';
 import { readIdxFile } from '../../packages/datasets/src/node';
 import { initRuntime, setSeed } from '../../packages/runtime/src/index';
@@ -195,6 +195,23 @@ export function testAccuracy(model: tfl.LayersModel, x: tf.Tensor, labels: Int32
  * The lesson-5 data: scikit-learn's make_circles(n_samples=100, noise=0.1, random_state=1) from
  * `makeCircles`, the first 30 rows for training and the other 70 for validation (as bench/python/lesson5.py).
  */
+/** The lesson-5 model, compiled: 2 → Dense(500, relu, L2 0.01) → Dense(1, sigmoid), Adam, binaryCrossentropy + accuracy. */
+export function lesson5Model(): tfl.LayersModel {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        inputShape: [2],
+        units: 500,
+        activation: 'relu',
+        kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }),
+      }),
+      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
 export function lesson5Circles(): {
   trainX: tf.Tensor2D;
   trainY: tf.Tensor2D;
