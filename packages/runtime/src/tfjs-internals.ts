@@ -416,3 +416,100 @@ export function checkL1L2Regularizer(instance: unknown, version: string): object
     );
   return proto;
 }
+
+interface HostBackendLike {
+  refCount(dataId: unknown): number;
+  readSync(dataId: unknown): unknown;
+  data?: { get(dataId: unknown): { values?: unknown } | undefined };
+  typedArrayFromHeap?(t: TensorInfo): Float32Array;
+}
+
+/**
+ * Direct access to the float32 buffers of the cpu and wasm backends, for fast paths that compute in
+ * JavaScript (the small-model trainer): the cpu backend keeps each buffer as the `values` of its `data`
+ * table, the wasm backend on its heap (`typedArrayFromHeap`). Both count references per buffer
+ * (`refCount`): a buffer shared with another tensor (a clone) must not be written in place.
+ */
+export class HostMemory {
+  private readonly b: HostBackendLike;
+  constructor(
+    readonly backendName: 'cpu' | 'wasm',
+    backend: unknown = tf.engine().backend,
+  ) {
+    const b = backend as Partial<HostBackendLike> | null;
+    const pkg = backendName === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : WASM_PKG;
+    if (typeof b?.refCount !== 'function' || typeof b.readSync !== 'function')
+      throw tfjsAssumptionError(`the ${backendName} backend's refCount() and readSync() methods`, pkg, tf.version_core);
+    if (backendName === 'cpu' && typeof b.data?.get !== 'function')
+      throw tfjsAssumptionError("the cpu backend's data table (data.get(dataId).values)", pkg, tf.version_core);
+    if (backendName === 'wasm') wasmBackend(b);
+    this.b = b as HostBackendLike;
+  }
+
+  /** The values of a float32 tensor, read in place (on wasm valid until the next allocation). */
+  view(t: TensorInfo): Float32Array {
+    if (this.backendName === 'wasm') return (this.b.typedArrayFromHeap as (t: TensorInfo) => Float32Array)(t);
+    const values = this.b.data?.get(t.dataId)?.values;
+    if (values instanceof Float32Array) return values;
+    return this.b.readSync(t.dataId) as Float32Array;
+  }
+
+  /**
+   * The values of a float32 variable, writable in place: when its buffer is shared with another tensor (or
+   * not held as a Float32Array), the variable first gets a copy of its own through `assign`.
+   */
+  writable(v: tf.Variable): Float32Array {
+    const own =
+      this.b.refCount(v.dataId) === 1 &&
+      (this.backendName === 'wasm' || this.b.data?.get(v.dataId)?.values instanceof Float32Array);
+    if (!own) {
+      const copy = Float32Array.from(this.view(v));
+      tf.tidy(() => v.assign(tf.tensor(copy, v.shape, 'float32')));
+    }
+    return this.view(v);
+  }
+}
+
+/** A tfjs-layers weight (`LayerVariable`): its tf.Variable is what `read()` returns. */
+export interface LayerVariableLike {
+  read(): tf.Variable;
+  trainable: boolean;
+}
+
+/** The tfjs-layers `Layer` members the small-model trainer reads to recognise a model it can train. */
+export interface LayerInternals {
+  className: string;
+  trainable: boolean;
+  /** Layers feeding each call of this layer (one entry per call). */
+  inbound: unknown[][];
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A layer's class name, trainability, inbound layers and own fields, or null when the layer does not have
+ * the shape tfjs-layers 4.22 gives it (`getClassName()`, `inboundNodes[].inboundLayers`, `trainable`) — the
+ * caller then leaves the model to stock tfjs.
+ */
+export function layerInternals(layer: unknown): LayerInternals | null {
+  const l = layer as Fields | null;
+  if (!l || typeof l.getClassName !== 'function' || !Array.isArray(l.inboundNodes)) return null;
+  const inbound: unknown[][] = [];
+  for (const node of l.inboundNodes as Fields[]) {
+    if (!Array.isArray(node?.inboundLayers)) return null;
+    inbound.push(node.inboundLayers as unknown[]);
+  }
+  return {
+    className: (l.getClassName as () => string).call(l),
+    trainable: l.trainable !== false,
+    inbound,
+    fields: l,
+  };
+}
+
+/** The model's trainable weights as its train function collects them (`collectedTrainableWeights`). */
+export function collectedTrainableWeights(model: unknown): LayerVariableLike[] | null {
+  const w = (model as Fields | null)?.collectedTrainableWeights;
+  return Array.isArray(w) && w.every((v) => typeof (v as Fields)?.read === 'function')
+    ? (w as LayerVariableLike[])
+    : null;
+}

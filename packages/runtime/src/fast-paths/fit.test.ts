@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
 import { relErr } from '../kernels/fixtures/test-utils';
 import { setSeed } from '../seed';
-import { fitFastPathsApplied } from './fit';
+import { fitFastPathsApplied, setDenseStackTrainer } from './fit';
 
 // Both backends are started once; each test switches between them and between stock and fast fits.
 beforeAll(async () => {
@@ -92,20 +92,29 @@ describe.each(['cpu', 'wasm'])('fit fast paths on %s', (backend) => {
     expect(fast.leaked).toBe(0);
   });
 
-  it('the fast fit runs the fused kernel, one validation pass, and fewer kernels per epoch', async () => {
-    const kernels = async (fastPaths: boolean) => {
-      const p = await tf.profile(async () => {
-        await seededFit(backend, fastPaths, { epochs: 2 });
-        return [];
-      });
-      return p.kernels.map((k) => k.name).filter((n) => !n.endsWith('__op'));
+  it('small models train without a kernel per step; with the trainer off, the fused kernels run', async () => {
+    const kernels = async (fastPaths: boolean, epochs: number, denseStack = true) => {
+      setDenseStackTrainer(denseStack);
+      try {
+        const p = await tf.profile(async () => {
+          await seededFit(backend, fastPaths, { epochs });
+          return [];
+        });
+        return p.kernels.map((k) => k.name).filter((n) => !n.endsWith('__op'));
+      } finally {
+        setDenseStackTrainer(true);
+      }
     };
-    const stock = await kernels(false);
-    const fast = await kernels(true);
+    const stock = await kernels(false, 2);
+    const fused = await kernels(true, 2, false);
     expect(stock).not.toContain('BetterdlBinaryCrossentropy');
-    expect(fast).toContain('BetterdlBinaryCrossentropy');
-    expect(fast).toContain('BetterdlBinaryCrossentropyGrad');
-    expect(fast.length).toBeLessThan(0.7 * stock.length);
+    expect(fused).toContain('BetterdlBinaryCrossentropy');
+    expect(fused).toContain('BetterdlBinaryCrossentropyGrad');
+    expect(fused.length).toBeLessThan(0.7 * stock.length);
+    // The trainer's kernels are the test's own (making data and the model): more epochs add none.
+    const dense = await kernels(true, 2);
+    expect(await kernels(true, 6)).toEqual(dense);
+    expect(dense.length).toBeLessThan(0.2 * fused.length);
   });
 
   it('validation values equal stock within float32 rounding (1e-6) after one epoch', async () => {

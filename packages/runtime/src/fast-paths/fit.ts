@@ -9,6 +9,7 @@ import {
   registerBinaryCrossentropyKernels,
   unregisterBinaryCrossentropyKernels,
 } from './binary-crossentropy';
+import { denseStackFitLoop, denseStackPlan, type KnownFunctions } from './dense-stack-fit';
 import { validationTestLoop } from './validation';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -18,27 +19,120 @@ interface FitPatch {
   proto: { fitLoop: FitLoop };
   original: FitLoop;
   version: string;
+  layers: typeof tfl;
   /** tfjs-layers' own `binaryCrossentropy` loss and `binaryAccuracy` metric, as `compile` resolves them. */
   bce: LossFn;
   binaryAccuracy: LossFn;
+  /** The losses and metrics the small-model trainer computes itself. */
+  known: KnownFunctions;
 }
 
-const state = () => globalState('runtime.fit-fast-path', () => ({ patch: null as FitPatch | null }));
+/** How the last `fit` on each model trained: `'dense-stack'` (in JavaScript) or why it kept the stock loop. */
+const paths = new WeakMap<object, string>();
 
-/** Compiles a throwaway model to learn which functions `compile` picks for the losses the fast path fuses. */
-function referenceFunctions(layers: typeof tfl): { bce: LossFn; binaryAccuracy: LossFn } {
-  const input = layers.input({ shape: [1] });
-  const probe = layers.model({
-    inputs: input,
-    outputs: layers.layers.dense({ units: 1 }).apply(input) as tfl.SymbolicTensor,
-  });
-  try {
-    probe.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-    const m = checkCompiledModel(probe, layers.version_layers);
-    return { bce: m.lossFunctions[0] as LossFn, binaryAccuracy: m.metricsTensors[0]?.[0] as LossFn };
-  } finally {
-    probe.dispose();
+const state = () =>
+  globalState('runtime.fit-fast-path', () => ({ patch: null as FitPatch | null, denseStack: true }));
+
+/**
+ * Turns the small-model trainer on or off (on by default while the fit fast paths are installed). Off, small
+ * models train through tfjs's loop with the fused kernels: the tests of those kernels and the benchmarks that
+ * separate the two use it.
+ */
+export function setDenseStackTrainer(on: boolean): void {
+  state().denseStack = on;
+}
+
+/** Compiles throwaway models to learn which functions `compile` picks for the losses and metrics the fast paths know. */
+function referenceFunctions(layers: typeof tfl): Pick<FitPatch, 'bce' | 'binaryAccuracy' | 'known'> {
+  const compiled = (loss: string, metrics: string[]) => {
+    const input = layers.input({ shape: [1] });
+    const probe = layers.model({
+      inputs: input,
+      outputs: layers.layers.dense({ units: 1 }).apply(input) as tfl.SymbolicTensor,
+    });
+    try {
+      probe.compile({ optimizer: 'sgd', loss, metrics });
+      const m = checkCompiledModel(probe, layers.version_layers);
+      return { loss: m.lossFunctions[0] as LossFn, metrics: m.metricsTensors.map(([fn]) => fn as LossFn) };
+    } finally {
+      probe.dispose();
+    }
+  };
+  const bce = compiled('binaryCrossentropy', ['accuracy']);
+  const mse = compiled('meanSquaredError', ['mse', 'mae']);
+  const known: KnownFunctions = {
+    losses: new Map([
+      [bce.loss, 'bce'],
+      [mse.loss, 'mse'],
+    ]),
+    metrics: new Map([
+      [bce.metrics[0] as LossFn, 'binaryAccuracy'],
+      [mse.metrics[0] as LossFn, 'mse'],
+      [mse.metrics[1] as LossFn, 'mae'],
+    ]),
+  };
+  return { bce: bce.loss, binaryAccuracy: bce.metrics[0] as LossFn, known };
+}
+
+/** Whether a fit with this verbosity gets callbacks from tfjs's constructor registry (tfjs-node's progress bar). */
+function registryCallbacks(verbose: unknown): boolean {
+  return (typeof verbose !== 'number' || verbose >= 1) && tf.findBackendFactory('tensorflow') != null;
+}
+
+/**
+ * The small-model trainer's fit (see `dense-stack-fit.ts`) when the model and the fit's arguments qualify,
+ * else null. Records which path the model's fit took.
+ */
+function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Promise<unknown> | null {
+  const [, ins, outLabels, batchSize, epochs, verbose, callbacks, valF, valIns, shuffle, callbackMetrics] = args;
+  const [initialEpoch, stepsPerEpoch, validationSteps] = args.slice(11);
+  let plan: ReturnType<typeof denseStackPlan>;
+  if (!state().denseStack) plan = 'the small-model trainer is off';
+  else if (stepsPerEpoch != null || validationSteps != null) plan = 'steps per epoch';
+  else if (shuffle === 'batch') plan = "shuffle: 'batch'";
+  else if (registryCallbacks(verbose)) plan = 'registered progress callbacks (tfjs-node, verbose ≥ 1)';
+  else if (!Array.isArray(ins) || !Array.isArray(outLabels) || !Array.isArray(callbackMetrics)) plan = 'arguments';
+  else plan = denseStackPlan(model, p.known, ins, (batchSize as number | undefined) ?? 32);
+  paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
+  if (typeof plan === 'string') return null;
+  const doValidation = valF != null && valIns != null;
+  if (doValidation && (!Array.isArray(valIns) || denseStackValidation(valIns as unknown[], ins as tf.Tensor[]) !== null)) {
+    paths.set(model, 'validation data shape');
+    return null;
   }
+  return denseStackFitLoop(p.layers, model, plan, {
+    ins: ins as tf.Tensor[],
+    outLabels: outLabels as string[],
+    batchSize: batchSize as number | undefined,
+    epochs: epochs as number | undefined,
+    verbose: verbose as number | undefined,
+    callbacks: (callbacks as unknown[] | undefined) ?? [],
+    valIns: valIns as tf.Tensor[] | null,
+    doValidation,
+    shuffle: shuffle as boolean | undefined,
+    callbackMetrics: callbackMetrics as string[],
+    initialEpoch: initialEpoch as number | undefined,
+  });
+}
+
+/** Null when the validation tensors have the training data's dtype and widths, else what differs. */
+function denseStackValidation(valIns: unknown[], ins: tf.Tensor[]): string | null {
+  const [vx, vy] = valIns as [tf.Tensor | undefined, tf.Tensor | undefined];
+  for (const [v, t] of [
+    [vx, ins[0]],
+    [vy, ins[1]],
+  ] as const) {
+    if (!(v instanceof tf.Tensor) || v.dtype !== 'float32' || v.rank !== 2 || v.shape[1] !== t?.shape[1])
+      return 'validation data';
+  }
+  return vx?.shape[0] === vy?.shape[0] ? null : 'validation data';
+}
+
+/** How the model's last `fit` trained: `'dense-stack'`, or the reason it took tfjs's own loop (undefined before any fit). */
+export function lastFitPath(model: object): string | undefined {
+  // A Sequential model fits through the LayersModel it wraps.
+  const inner = (model as { model?: unknown }).model;
+  return paths.get(model) ?? (typeof inner === 'object' && inner !== null ? paths.get(inner) : undefined);
 }
 
 /**
@@ -80,6 +174,8 @@ function fusedTables(
 function fastFitLoop(p: FitPatch): FitLoop {
   return async function fitLoop(this: unknown, ...args: unknown[]) {
     const m = checkCompiledModel(this, p.version);
+    const fast = denseStackFit(p, this as tfl.LayersModel, args);
+    if (fast) return fast;
     const own = this as Record<string, unknown>;
     const saved = { lossFunctions: m.lossFunctions, metricsTensors: m.metricsTensors };
     const hadTestLoop = Object.hasOwn(own, 'testLoop');
@@ -104,6 +200,7 @@ export function applyFitFastPaths(layers: typeof tfl): void {
   registerBinaryCrossentropyKernels();
   const patch: FitPatch = {
     proto,
+    layers,
     original: proto.fitLoop,
     version: layers.version_layers,
     ...referenceFunctions(layers),

@@ -16,9 +16,11 @@ import {
   type OptimizerSlotLike,
   optimizerClasses,
   optimizerField,
+  type HostMemory,
   registeredVariable,
 } from '../tfjs-internals';
 import { FUSED_KERNELS, type FusedAttrs, hostKernel, nextScalarCount } from './optimizer-kernels';
+import { HOST_LOOPS, nextScalars } from './optimizer-math';
 import { webGlKernel } from './optimizer-webgl';
 import { webGpuKernel } from './optimizer-webgpu';
 
@@ -205,4 +207,63 @@ export function removeOptimizerFastPaths(): void {
 /** The optimizers whose steps currently run fused (by `getClassName()`), empty when the fast paths are off. */
 export function appliedOptimizerFastPaths(): string[] {
   return [...state().stock.keys()];
+}
+
+/** An optimizer's step applied in place to host (cpu or wasm) buffers, for trainers that compute gradients in JavaScript. */
+export interface HostOptimizerStep {
+  readonly name: FusedOptimizerName;
+  /** One step: `grads[i]` (float32, in the variables' order) updates `variables[i]` and its slots in place. */
+  apply(mem: HostMemory, grads: Float32Array[]): void;
+}
+
+/**
+ * The in-place step of optimizer `o` over `variables` (in the order tfjs's `minimize` passes them), or null
+ * when `o` is not one of the fused optimizers or its existing slots do not fit these variables. The step does
+ * what the fused kernels do (the same float32 loops, so the same bits as stock on cpu), keeps the slots'
+ * names, order and layout, updates the scalar variables and counts the iteration.
+ */
+export function hostOptimizerStep(o: tf.Optimizer, variables: tf.Variable[]): HostOptimizerStep | null {
+  const name = (Object.keys(FUSED_KERNELS) as FusedOptimizerName[]).find(
+    (n) => o instanceof (optimizerClasses()[n] as unknown as new () => object) && o.getClassName() === n,
+  );
+  if (!name || !state().stock.has(name)) return null;
+  const fields = slotFields(name, o);
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as tf.Variable;
+    if (v.dtype !== 'float32') return null;
+    for (const field of fields) {
+      const slot = optimizerField<OptimizerSlotLike[]>(o, field)[i];
+      if (slot && (slot.variable.isDisposed || !sameShape(slot.variable.shape, v.shape))) return null;
+    }
+  }
+  const loop = HOST_LOOPS[name];
+  const scalarFields: readonly string[] = OPTIMIZER_FIELDS[name].tensors;
+  const nextCount = nextScalarCount(name);
+  return {
+    name,
+    apply(mem, grads) {
+      variables.forEach((v, i) => {
+        ensureSlots(name, o, fields, i, v);
+      });
+      const slotVars = variables.map((_, i) =>
+        fields.map((field) => (optimizerField<OptimizerSlotLike[]>(o, field)[i] as OptimizerSlotLike).variable),
+      );
+      const scalars = scalarFields.map((f) => optimizerField<tf.Variable>(o, f));
+      // Make every buffer writable first (a shared one is copied, which may move wasm's heap), then view them.
+      for (const v of [...variables, ...slotVars.flat(), ...scalars.slice(0, nextCount)]) mem.writable(v);
+      const step = {
+        hyper: hyperOf(name, o),
+        flags: flagsOf(name, o),
+        scalars: scalars.map((s) => mem.view(s)[0] as number),
+      };
+      variables.forEach((v, i) => {
+        const x = mem.view(v);
+        const slots = (slotVars[i] as tf.Variable[]).map((s) => mem.view(s));
+        loop({ x, g: grads[i] as Float32Array, slots, outX: x, outSlots: slots }, step);
+      });
+      const next = nextScalars(name, step);
+      for (let j = 0; j < nextCount; j++) mem.view(scalars[j] as tf.Variable)[0] = next[j] as number;
+      incrementIterations(o);
+    },
+  };
 }

@@ -1,0 +1,362 @@
+/**
+ * Small Dense stacks trained in JavaScript on the cpu and wasm backends. For a model like the course's
+ * (2 → 500 → 1 on a few hundred points) a training step costs tfjs ~40–200 kernel calls whose fixed engine
+ * cost is far larger than their arithmetic; here the whole step — forward pass, loss and metrics, backward
+ * pass, regularization, optimizer update — is plain loops over the backend's own float32 buffers, with no
+ * tensor made at all. The plan covers what the loops reproduce: a chain of Dense layers (linear, relu,
+ * sigmoid or tanh; L1/L2 kernel and bias penalties) and GaussianNoise layers, one input and one output,
+ * binaryCrossentropy or meanSquaredError, the metrics binaryAccuracy, mse and mae, one of the fused
+ * optimizers. Everything else keeps the stock path.
+ *
+ * Numbers follow tfjs's float32 ops: every stored activation, gradient and update is a float32 rounding of
+ * the exact value, sums are accumulated in float64 (tfjs's cpu kernels do the same; wasm's XNNPACK sums in
+ * float32 in its own order), so losses and weights agree with stock tfjs to float32 rounding per step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { HostMemory } from '../tfjs-internals';
+import type { HostOptimizerStep } from './optimizer-fast-paths';
+
+const f32 = Math.fround;
+
+export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+export type LossKind = 'bce' | 'mse';
+export type MetricKind = 'binaryAccuracy' | 'mse' | 'mae';
+
+/** An L1/L2 penalty (`l1 · Σ|w| + l2 · Σw²`), both factors float32. */
+export interface Penalty {
+  l1: number;
+  l2: number;
+}
+
+/** One Dense layer of the plan: `y = act(x · kernel + bias)`. */
+export interface DenseStep {
+  kind: 'dense';
+  kernel: tf.Variable;
+  bias: tf.Variable | null;
+  din: number;
+  dout: number;
+  activation: Activation;
+  kernelPenalty: Penalty | null;
+  biasPenalty: Penalty | null;
+}
+
+/** A GaussianNoise layer: adds `N(0, stddev²)` noise while training, passes through at inference. */
+export interface NoiseStep {
+  kind: 'noise';
+  stddev: number;
+  width: number;
+}
+
+export type PlanStep = DenseStep | NoiseStep;
+
+/** What the trainer runs: the layers in order, the loss, the metrics in the model's order, the optimizer. */
+export interface DenseStackPlan {
+  steps: PlanStep[];
+  loss: LossKind;
+  metrics: MetricKind[];
+  /** The variables tfjs's `minimize` updates, in its order (the model's trainable weights). */
+  trainable: tf.Variable[];
+  optimizer: HostOptimizerStep;
+  /** The backend's fuzz factor (binaryCrossentropy clips predictions to `[ε, 1 − ε]`). */
+  epsilon: number;
+}
+
+/** Multiply-adds of one forward pass per sample: the plan's size measure. */
+export function macsPerSample(steps: readonly PlanStep[]): number {
+  return steps.reduce((a, s) => a + (s.kind === 'dense' ? s.din * s.dout : 0), 0);
+}
+
+function activate(act: Activation, z: Float32Array, n: number): void {
+  if (act === 'relu') for (let i = 0; i < n; i++) z[i] = Math.max(z[i] as number, 0);
+  else if (act === 'sigmoid') for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
+  else if (act === 'tanh') for (let i = 0; i < n; i++) z[i] = Math.tanh(z[i] as number);
+}
+
+/** `g ← g · act'(y)` from the activation's output `y`, as tfjs's gradients write it (relu' is step(y)). */
+function activationGrad(act: Activation, y: Float32Array, g: Float32Array, n: number): void {
+  if (act === 'relu') {
+    for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) g[i] = 0;
+  } else if (act === 'sigmoid') {
+    for (let i = 0; i < n; i++) {
+      const p = y[i] as number;
+      g[i] = (g[i] as number) * f32(p * f32(1 - p));
+    }
+  } else if (act === 'tanh') {
+    for (let i = 0; i < n; i++) {
+      const t = y[i] as number;
+      g[i] = (g[i] as number) * f32(1 - f32(t * t));
+    }
+  }
+}
+
+/** The penalty's value, as the fused L1/L2 kernel sums it. */
+function penaltyValue(p: Penalty, w: Float32Array): number {
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i] as number;
+    if (p.l1 !== 0) s1 += f32(p.l1 * Math.abs(v));
+    if (p.l2 !== 0) s2 += f32(p.l2 * f32(v * v));
+  }
+  return f32(f32(s1) + f32(s2));
+}
+
+/** `g ← g + ∂penalty/∂w`, tfjs's convention |w|' = −1 at 0. */
+function addPenaltyGrad(p: Penalty, w: Float32Array, g: Float32Array): void {
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i] as number;
+    const d = (p.l1 !== 0 ? p.l1 * (v > 0 ? 1 : -1) : 0) + (p.l2 !== 0 ? 2 * p.l2 * v : 0);
+    g[i] = (g[i] as number) + f32(d);
+  }
+}
+
+/**
+ * Runs training steps and evaluations of one plan. Scratch buffers are sized once for the largest batch;
+ * the model's weights and the optimizer's state are read and written in the backend's own buffers.
+ */
+export class DenseStackTrainer {
+  private readonly dense: DenseStep[];
+  private readonly acts: Float32Array[] = [];
+  private readonly grads: Float32Array[] = [];
+  private readonly weightGrads: Float32Array[];
+  private readonly acc: Float64Array;
+  private readonly noise: (Float32Array | null)[];
+  private readonly rows: number;
+  private readonly widths: number[];
+  private readonly lossRow: Float32Array;
+  private readonly metricRows: Float32Array[];
+
+  constructor(
+    private readonly plan: DenseStackPlan,
+    private readonly mem: HostMemory,
+    maxRows: number,
+  ) {
+    this.rows = Math.max(1, maxRows);
+    this.dense = plan.steps.filter((s): s is DenseStep => s.kind === 'dense');
+    const first = plan.steps[0] as PlanStep;
+    this.widths = [first.kind === 'dense' ? first.din : first.width];
+    for (const s of plan.steps) this.widths.push(s.kind === 'dense' ? s.dout : s.width);
+    for (const w of this.widths) {
+      this.acts.push(new Float32Array(this.rows * w));
+      this.grads.push(new Float32Array(this.rows * w));
+    }
+    this.weightGrads = plan.trainable.map((v) => new Float32Array(v.size));
+    this.acc = new Float64Array(Math.max(...this.dense.map((d) => d.din * d.dout), ...this.widths));
+    this.noise = plan.steps.map(() => null);
+    this.lossRow = new Float32Array(this.rows);
+    this.metricRows = plan.metrics.map(() => new Float32Array(this.rows));
+  }
+
+  /** Copies rows `index[start..end)` of `x` and `y` (full data sets) into the input and target buffers. */
+  private gather(x: Float32Array, index: ArrayLike<number>, start: number, end: number, out: Float32Array, w: number) {
+    for (let r = start; r < end; r++) {
+      const src = (index[r] as number) * w;
+      out.set(x.subarray(src, src + w), (r - start) * w);
+    }
+  }
+
+  /** Forward pass over `b` rows already in `acts[0]`; `training` adds the noise drawn for this step. */
+  private forward(b: number, training: boolean): void {
+    const { acc } = this;
+    this.plan.steps.forEach((s, l) => {
+      const a = this.acts[l] as Float32Array;
+      const out = this.acts[l + 1] as Float32Array;
+      if (s.kind === 'noise') {
+        const n = this.noise[l];
+        if (training && n) for (let i = 0; i < b * s.width; i++) out[i] = (n[i] as number) + (a[i] as number);
+        else out.set(a.subarray(0, b * s.width));
+        return;
+      }
+      const w = this.mem.view(s.kernel);
+      const bias = s.bias ? this.mem.view(s.bias) : null;
+      const { din, dout } = s;
+      for (let r = 0; r < b; r++) {
+        acc.fill(0, 0, dout);
+        for (let i = 0; i < din; i++) {
+          const v = a[r * din + i] as number;
+          if (v === 0) continue;
+          const row = i * dout;
+          for (let j = 0; j < dout; j++) acc[j] = (acc[j] as number) + v * (w[row + j] as number);
+        }
+        const o = r * dout;
+        if (bias) for (let j = 0; j < dout; j++) out[o + j] = f32(acc[j] as number) + (bias[j] as number);
+        else for (let j = 0; j < dout; j++) out[o + j] = acc[j] as number;
+      }
+      activate(s.activation, out, b * dout);
+    });
+  }
+
+  /**
+   * Per-sample loss (into `lossRow`) and metrics (into `metricRows`) of the last activations against `t`;
+   * with `grad`, also `∂(mean loss)/∂(prediction)` into the last gradient buffer.
+   */
+  private lossAndMetrics(t: Float32Array, b: number, grad: boolean): void {
+    const k = this.widths[this.widths.length - 1] as number;
+    const p = this.acts[this.acts.length - 1] as Float32Array;
+    const g = this.grads[this.grads.length - 1] as Float32Array;
+    const { loss, metrics, epsilon } = this.plan;
+    const lo = f32(epsilon);
+    const hi = f32(1 - epsilon);
+    const dy = f32(1 / b);
+    for (let r = 0; r < b; r++) {
+      let l = 0;
+      let hit = 0;
+      let se = 0;
+      let ae = 0;
+      for (let j = 0, i = r * k; j < k; j++, i++) {
+        const y = p[i] as number;
+        const label = t[i] as number;
+        const d = f32(y - label);
+        se += f32(d * d);
+        ae += Math.abs(d);
+        if (label === (y > 0.5 ? 1 : 0)) hit++;
+        if (loss === 'bce') {
+          const yc = Math.min(Math.max(y, lo), hi);
+          const z = f32(Math.log(f32(yc / f32(1 - yc))));
+          const e = Math.exp(-Math.abs(z));
+          l += Math.max(z, 0) - z * label + Math.log1p(e);
+          if (grad)
+            g[i] =
+              y >= lo && y <= hi
+                ? ((dy / k) * ((z > 0 ? 1 : 0) - label - Math.sign(z) * (e / (1 + e)))) / (y * (1 - y))
+                : 0;
+        } else if (grad) {
+          g[i] = f32(f32(2 / k) * d) * dy;
+        }
+      }
+      this.lossRow[r] = loss === 'bce' ? l / k : se / k;
+      metrics.forEach((m, q) => {
+        (this.metricRows[q] as Float32Array)[r] = m === 'binaryAccuracy' ? hit / k : m === 'mse' ? se / k : ae / k;
+      });
+    }
+  }
+
+  /** Mean of the first `b` per-sample values, summed in float64 and rounded to float32. */
+  private static mean(v: Float32Array, b: number): number {
+    let s = 0;
+    for (let i = 0; i < b; i++) s += v[i] as number;
+    return f32(s / b);
+  }
+
+  /** Backward pass: gradients of every Dense weight into `weightGrads` (in `plan.trainable` order where trained). */
+  private backward(b: number): void {
+    const { acc } = this;
+    for (let l = this.plan.steps.length - 1; l >= 0; l--) {
+      const s = this.plan.steps[l] as PlanStep;
+      const gOut = this.grads[l + 1] as Float32Array;
+      const gIn = this.grads[l] as Float32Array;
+      if (s.kind === 'noise') {
+        if (l > 0) gIn.set(gOut.subarray(0, b * s.width));
+        continue;
+      }
+      const { din, dout } = s;
+      activationGrad(s.activation, this.acts[l + 1] as Float32Array, gOut, b * dout);
+      const a = this.acts[l] as Float32Array;
+      const w = this.mem.view(s.kernel);
+      const ki = this.plan.trainable.indexOf(s.kernel);
+      if (ki >= 0) {
+        const gw = this.weightGrads[ki] as Float32Array;
+        acc.fill(0, 0, din * dout);
+        for (let r = 0; r < b; r++) {
+          const go = r * dout;
+          for (let i = 0; i < din; i++) {
+            const v = a[r * din + i] as number;
+            if (v === 0) continue;
+            const row = i * dout;
+            for (let j = 0; j < dout; j++) acc[row + j] = (acc[row + j] as number) + v * (gOut[go + j] as number);
+          }
+        }
+        for (let i = 0; i < din * dout; i++) gw[i] = acc[i] as number;
+        if (s.kernelPenalty) addPenaltyGrad(s.kernelPenalty, w, gw);
+      }
+      const bi = s.bias ? this.plan.trainable.indexOf(s.bias) : -1;
+      if (s.bias && bi >= 0) {
+        const gb = this.weightGrads[bi] as Float32Array;
+        acc.fill(0, 0, dout);
+        for (let r = 0; r < b; r++)
+          for (let j = 0; j < dout; j++) acc[j] = (acc[j] as number) + (gOut[r * dout + j] as number);
+        for (let j = 0; j < dout; j++) gb[j] = acc[j] as number;
+        if (s.biasPenalty) addPenaltyGrad(s.biasPenalty, this.mem.view(s.bias), gb);
+      }
+      if (l === 0) continue;
+      for (let r = 0; r < b; r++) {
+        const go = r * dout;
+        for (let i = 0; i < din; i++) {
+          const row = i * dout;
+          let sum = 0;
+          for (let j = 0; j < dout; j++) sum += (gOut[go + j] as number) * (w[row + j] as number);
+          gIn[r * din + i] = sum;
+        }
+      }
+    }
+  }
+
+  /** The regularization penalties of the current weights (what tfjs adds to the training loss). */
+  private penalties(): number {
+    let total = 0;
+    for (const d of this.dense) {
+      if (d.kernelPenalty) total = f32(total + penaltyValue(d.kernelPenalty, this.mem.view(d.kernel)));
+      if (d.biasPenalty && d.bias) total = f32(total + penaltyValue(d.biasPenalty, this.mem.view(d.bias)));
+    }
+    return total;
+  }
+
+  /**
+   * One training step on rows `index[start..end)` of `x`/`y` (the full training tensors): returns
+   * `[loss, ...metrics]` as tfjs's train function reports them (loss with the penalties, before the update).
+   */
+  step(x: tf.Tensor, y: tf.Tensor, index: ArrayLike<number>, start: number, end: number): number[] {
+    const b = end - start;
+    // Noise first: drawing it makes a tensor, which on wasm may move the heap under earlier views.
+    this.plan.steps.forEach((s, l) => {
+      if (s.kind !== 'noise') return;
+      const t = tf.randomNormal([b, s.width], 0, s.stddev);
+      this.noise[l] = t.dataSync() as Float32Array;
+      t.dispose();
+    });
+    this.gather(this.mem.view(x), index, start, end, this.acts[0] as Float32Array, this.widths[0] as number);
+    const target = this.targets(b);
+    this.gather(this.mem.view(y), index, start, end, target, this.widths[this.widths.length - 1] as number);
+    this.forward(b, true);
+    this.lossAndMetrics(target, b, true);
+    const loss = f32(DenseStackTrainer.mean(this.lossRow, b) + this.penalties());
+    const metrics = this.metricRows.map((m) => DenseStackTrainer.mean(m, b));
+    this.backward(b);
+    this.plan.optimizer.apply(this.mem, this.weightGrads);
+    this.noise.fill(null);
+    return [loss, ...metrics];
+  }
+
+  private targetBuffer: Float32Array | null = null;
+  private targets(b: number): Float32Array {
+    const k = this.widths[this.widths.length - 1] as number;
+    if (!this.targetBuffer || this.targetBuffer.length < b * k) this.targetBuffer = new Float32Array(this.rows * k);
+    return this.targetBuffer;
+  }
+
+  /**
+   * `[loss, ...metrics]` over all of `x`/`y` at inference (no noise, no penalties), as tfjs's test function
+   * reports them: the means over every sample.
+   */
+  evaluate(x: tf.Tensor, y: tf.Tensor): number[] {
+    const n = x.shape[0] as number;
+    const d0 = this.widths[0] as number;
+    const k = this.widths[this.widths.length - 1] as number;
+    let loss = 0;
+    const sums = this.plan.metrics.map(() => 0);
+    for (let start = 0; start < n; start += this.rows) {
+      const b = Math.min(this.rows, n - start);
+      const xs = this.mem.view(x);
+      (this.acts[0] as Float32Array).set(xs.subarray(start * d0, (start + b) * d0));
+      const t = this.targets(b);
+      t.set(this.mem.view(y).subarray(start * k, (start + b) * k));
+      this.forward(b, false);
+      this.lossAndMetrics(t, b, false);
+      for (let r = 0; r < b; r++) loss += this.lossRow[r] as number;
+      this.metricRows.forEach((m, q) => {
+        for (let r = 0; r < b; r++) sums[q] = (sums[q] as number) + (m[r] as number);
+      });
+    }
+    return [f32(loss / n), ...sums.map((s) => f32(s / n))];
+  }
+}
