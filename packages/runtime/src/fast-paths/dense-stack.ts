@@ -110,6 +110,97 @@ function addPenaltyGrad(p: Penalty, w: Float32Array, g: Float32Array): void {
   }
 }
 
+/** `out[r, j] = Σ_i a[r, i] · w[i, j]` (+ bias, rounded to float32 before it as tfjs's fused matmul does). */
+function matmulBias(
+  a: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array,
+  rows: number,
+  din: number,
+  dout: number,
+  acc: Float64Array,
+): void {
+  if (dout === 1) {
+    const b0 = bias ? (bias[0] as number) : 0;
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      const base = r * din;
+      for (let i = 0; i < din; i++) s += (a[base + i] as number) * (w[i] as number);
+      out[r] = bias ? f32(s) + b0 : s;
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    acc.fill(0, 0, dout);
+    const base = r * din;
+    for (let i = 0; i < din; i++) {
+      const v = a[base + i] as number;
+      if (v === 0) continue;
+      const row = i * dout;
+      for (let j = 0; j < dout; j++) acc[j] = (acc[j] as number) + v * (w[row + j] as number);
+    }
+    const o = r * dout;
+    if (bias) for (let j = 0; j < dout; j++) out[o + j] = f32(acc[j] as number) + (bias[j] as number);
+    else for (let j = 0; j < dout; j++) out[o + j] = acc[j] as number;
+  }
+}
+
+/** `gw[i, j] = Σ_r a[r, i] · g[r, j]`: the kernel's gradient. */
+function kernelGrad(
+  a: Float32Array,
+  g: Float32Array,
+  gw: Float32Array,
+  rows: number,
+  din: number,
+  dout: number,
+  acc: Float64Array,
+): void {
+  acc.fill(0, 0, din * dout);
+  if (dout === 1) {
+    for (let r = 0; r < rows; r++) {
+      const gr = g[r] as number;
+      if (gr === 0) continue;
+      const base = r * din;
+      for (let i = 0; i < din; i++) acc[i] = (acc[i] as number) + (a[base + i] as number) * gr;
+    }
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const go = r * dout;
+      const base = r * din;
+      for (let i = 0; i < din; i++) {
+        const v = a[base + i] as number;
+        if (v === 0) continue;
+        const row = i * dout;
+        for (let j = 0; j < dout; j++) acc[row + j] = (acc[row + j] as number) + v * (g[go + j] as number);
+      }
+    }
+  }
+  for (let i = 0; i < din * dout; i++) gw[i] = acc[i] as number;
+}
+
+/** `gIn[r, i] = Σ_j g[r, j] · w[i, j]`: the gradient of the layer's input. */
+function inputGrad(g: Float32Array, w: Float32Array, gIn: Float32Array, rows: number, din: number, dout: number): void {
+  if (dout === 1) {
+    for (let r = 0; r < rows; r++) {
+      const gr = g[r] as number;
+      const base = r * din;
+      for (let i = 0; i < din; i++) gIn[base + i] = gr * (w[i] as number);
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const go = r * dout;
+    const base = r * din;
+    for (let i = 0; i < din; i++) {
+      const row = i * dout;
+      let sum = 0;
+      for (let j = 0; j < dout; j++) sum += (g[go + j] as number) * (w[row + j] as number);
+      gIn[base + i] = sum;
+    }
+  }
+}
+
 /**
  * Runs training steps and evaluations of one plan. Scratch buffers are sized once for the largest batch;
  * the model's weights and the optimizer's state are read and written in the backend's own buffers.
@@ -157,33 +248,21 @@ export class DenseStackTrainer {
 
   /** Forward pass over `b` rows already in `acts[0]`; `training` adds the noise drawn for this step. */
   private forward(b: number, training: boolean): void {
-    const { acc } = this;
-    this.plan.steps.forEach((s, l) => {
+    const steps = this.plan.steps;
+    for (let l = 0; l < steps.length; l++) {
+      const s = steps[l] as PlanStep;
       const a = this.acts[l] as Float32Array;
       const out = this.acts[l + 1] as Float32Array;
       if (s.kind === 'noise') {
         const n = this.noise[l];
         if (training && n) for (let i = 0; i < b * s.width; i++) out[i] = (n[i] as number) + (a[i] as number);
         else out.set(a.subarray(0, b * s.width));
-        return;
+        continue;
       }
-      const w = this.mem.view(s.kernel);
       const bias = s.bias ? this.mem.view(s.bias) : null;
-      const { din, dout } = s;
-      for (let r = 0; r < b; r++) {
-        acc.fill(0, 0, dout);
-        for (let i = 0; i < din; i++) {
-          const v = a[r * din + i] as number;
-          if (v === 0) continue;
-          const row = i * dout;
-          for (let j = 0; j < dout; j++) acc[j] = (acc[j] as number) + v * (w[row + j] as number);
-        }
-        const o = r * dout;
-        if (bias) for (let j = 0; j < dout; j++) out[o + j] = f32(acc[j] as number) + (bias[j] as number);
-        else for (let j = 0; j < dout; j++) out[o + j] = acc[j] as number;
-      }
-      activate(s.activation, out, b * dout);
-    });
+      matmulBias(a, this.mem.view(s.kernel), bias, out, b, s.din, s.dout, this.acc);
+      activate(s.activation, out, b * s.dout);
+    }
   }
 
   /**
@@ -256,17 +335,7 @@ export class DenseStackTrainer {
       const ki = this.plan.trainable.indexOf(s.kernel);
       if (ki >= 0) {
         const gw = this.weightGrads[ki] as Float32Array;
-        acc.fill(0, 0, din * dout);
-        for (let r = 0; r < b; r++) {
-          const go = r * dout;
-          for (let i = 0; i < din; i++) {
-            const v = a[r * din + i] as number;
-            if (v === 0) continue;
-            const row = i * dout;
-            for (let j = 0; j < dout; j++) acc[row + j] = (acc[row + j] as number) + v * (gOut[go + j] as number);
-          }
-        }
-        for (let i = 0; i < din * dout; i++) gw[i] = acc[i] as number;
+        kernelGrad(a, gOut, gw, b, din, dout, acc);
         if (s.kernelPenalty) addPenaltyGrad(s.kernelPenalty, w, gw);
       }
       const bi = s.bias ? this.plan.trainable.indexOf(s.bias) : -1;
@@ -278,16 +347,7 @@ export class DenseStackTrainer {
         for (let j = 0; j < dout; j++) gb[j] = acc[j] as number;
         if (s.biasPenalty) addPenaltyGrad(s.biasPenalty, this.mem.view(s.bias), gb);
       }
-      if (l === 0) continue;
-      for (let r = 0; r < b; r++) {
-        const go = r * dout;
-        for (let i = 0; i < din; i++) {
-          const row = i * dout;
-          let sum = 0;
-          for (let j = 0; j < dout; j++) sum += (gOut[go + j] as number) * (w[row + j] as number);
-          gIn[r * din + i] = sum;
-        }
-      }
+      if (l > 0) inputGrad(gOut, w, gIn, b, din, dout);
     }
   }
 
