@@ -2,7 +2,8 @@
 // own process, interleaved lesson by lesson (on, off, on, off ...) so that machine load falls on both alike.
 // Reports each lesson's time (the example's own result.json `seconds`: start-up excluded) and checks that the
 // lessons' numbers (train/test accuracy per variant) are the same with and without fast paths.
-// `pnpm bench course [--rounds=1]` → bench/results/course.json
+// `--full` runs the lessons as `pnpm start` does (full epochs) instead of quick.
+// `pnpm bench course [--rounds=1] [--full]` → bench/results/course.json (course-full.json with --full)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +13,19 @@ import { COURSE } from '../scripts/start';
 import * as bench from './python/harness';
 
 const ROUNDS = bench.numArg('rounds', 1);
+const FULL = process.argv.includes('--full');
 const out = mkdtempSync(join(tmpdir(), 'betterdl-course-'));
 
 function runLesson(lesson: string, fastPaths: boolean): LessonResult | null {
   const dir = join(out, `${lesson}-${fastPaths ? 'on' : 'off'}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', lesson, 'main.ts'), '--quick'], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', lesson, 'main.ts'), ...(FULL ? [] : ['--quick'])], {
     cwd: join(bench.BENCH_DIR, '..'),
     encoding: 'utf8',
     env: {
       ...process.env,
       BETTERDL_FAST_PATHS: fastPaths ? '1' : '0',
       BETTERDL_OUT: dir,
-      BETTERDL_QUICK: '1',
+      ...(FULL ? {} : { BETTERDL_QUICK: '1' }),
     },
   });
   if (r.status !== 0) return null;
@@ -55,7 +57,7 @@ rows.total = {
   fastPathsOffSeconds: sum('fastPathsOffSeconds'),
   speedup: bench.ratio(sum('fastPathsOffSeconds'), sum('fastPathsOnSeconds')),
 };
-console.log(`the course in quick mode, fast paths on vs off, interleaved, best of ${ROUNDS}`);
+console.log(`the course in ${FULL ? 'full' : 'quick'} mode, fast paths on vs off, interleaved, best of ${ROUNDS}`);
 bench.printTable(rows, ['fastPathsOnSeconds', 'fastPathsOffSeconds', 'speedup']);
 console.log(`same train/test accuracies with and without fast paths: ${sameNumbers}`);
-bench.save('course', { rounds: ROUNDS, rows, sameNumbers });
+bench.save(FULL ? 'course-full' : 'course', { rounds: ROUNDS, full: FULL, rows, sameNumbers });
