@@ -1,11 +1,12 @@
 // Where the time of a small model's `fit` goes (issue #16): the lesson-5 model (as bench/lesson5.bench.ts:
 // makeCircles, 2 → Dense(500, relu, l2 0.01) → Dense(1, sigmoid), Adam, binaryCrossentropy + accuracy, 30
 // training samples at batch size 32, 70 validation samples every epoch) on wasm and cpu, with betterdl's fast
-// paths on and off (`initRuntime({ fastPaths })`), stock tfjs wasm, a hand-written `optimizer.minimize` loop
+// paths on and off (`initRuntime({ fastPaths })`), with the fast paths on but the small-model trainer off (the
+// fused kernels inside tfjs's own fit loop), stock tfjs wasm, a hand-written `optimizer.minimize` loop
 // (the floor: no fit machinery, no validation) and PyTorch CPU. Each variant runs in its own process:
 // 1. a clean timed fit (ms per epoch, best of `--rounds` interleaved runs);
-// 2. the same fit with markers: the epoch split into train step (the train function: forward, backward,
-//    optimizer), validation, callbacks (every CallbackList hook and History's final read) and the fit loop
+// 2. the same fit with markers: the epoch split into train step (the train function, or the small-model
+//    trainer's step: forward, backward, optimizer), validation, callbacks (every CallbackList hook and History's final read) and the fit loop
 //    itself (the rest: batching, shuffling, bookkeeping);
 // 3. kernels per epoch by kernel name and phase, counted with tf.profile over 10 epochs.
 // `pnpm bench overhead [--epochs=300] [--rounds=3]` → bench/results/overhead.json and overhead.txt
@@ -13,6 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { DenseStackTrainer } from '../packages/runtime/src/fast-paths/dense-stack';
+import { setDenseStackTrainer } from '../packages/runtime/src/fast-paths/fit';
 import { initRuntime, setSeed } from '../packages/runtime/src/index';
 import * as bench from './python/harness';
 
@@ -54,6 +57,26 @@ function instrument(model: tfl.LayersModel) {
       }
     };
   };
+  // The small-model trainer's step and evaluation, when it trains the model instead of the train function.
+  const trainer = DenseStackTrainer.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const undoTrainer: Array<() => void> = [];
+  for (const [key, p] of [
+    ['step', 'train'],
+    ['evaluate', 'validation'],
+  ] as const) {
+    const o = trainer[key] as (...a: unknown[]) => unknown;
+    trainer[key] = function (this: unknown, ...a: unknown[]) {
+      enter(p);
+      try {
+        return o.apply(this, a);
+      } finally {
+        enter('loop');
+      }
+    };
+    undoTrainer.push(() => {
+      trainer[key] = o;
+    });
+  }
   const hooks = ['onTrainBegin', 'onEpochBegin', 'onBatchBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'];
   const list = tfl.CallbackList.prototype as unknown as Record<string, (...a: unknown[]) => Promise<void>>;
   const hist = tfl.History.prototype as unknown as Record<string, (...a: unknown[]) => Promise<void>>;
@@ -82,7 +105,7 @@ function instrument(model: tfl.LayersModel) {
     },
     flush: () => enter('loop'),
     undo: () => {
-      for (const u of undo) u();
+      for (const u of [...undo, ...undoTrainer]) u();
     },
   };
 }
@@ -95,6 +118,7 @@ async function child(variant: string): Promise<void> {
     fastPaths: variant.endsWith('-fast'),
     verbose: false,
   });
+  setDenseStackTrainer(!variant.includes('kernels'));
   setSeed(1);
   const { trainX, trainY, testX, testY } = bench.lesson5Circles();
   const model = bench.lesson5Model();
@@ -195,6 +219,7 @@ function parent(): void {
   const rows = bench.bestOf(
     {
       'wasm + betterdl, fast paths on': () => bench.runTfjsChild(file, 'wasm-fast', args),
+      'wasm + betterdl, fused kernels only': () => bench.runTfjsChild(file, 'wasm-kernels-fast', args),
       'wasm + betterdl, fast paths off': () => bench.runTfjsChild(file, 'wasm-slow', args),
       'wasm stock (no kernel fixes)': () => bench.runTfjsChild(file, 'wasm-stock-slow', args),
       'cpu, fast paths on': () => bench.runTfjsChild(file, 'cpu-fast', args),
@@ -226,6 +251,10 @@ function parent(): void {
     cpuFastPathSpeedup: bench.ratio(
       rows['cpu, fast paths off']?.msPerEpoch,
       rows['cpu, fast paths on']?.msPerEpoch,
+    ),
+    wasmTrainerVsFusedKernelsOnly: bench.ratio(
+      rows['wasm + betterdl, fused kernels only']?.msPerEpoch,
+      on?.msPerEpoch,
     ),
     wasmFastVsStockWasm: bench.ratio(rows['wasm stock (no kernel fixes)']?.msPerEpoch, on?.msPerEpoch),
     wasmFastVsMinimizeFloor: bench.ratio(

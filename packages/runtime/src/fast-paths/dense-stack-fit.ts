@@ -33,7 +33,7 @@ type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
  * three times this). Above it, the backend's own kernels (XNNPACK SIMD on wasm) outrun the loops and the
  * engine's fixed cost no longer dominates; measured with `pnpm bench dense-stack`.
  */
-export const DENSE_STACK_MAX_MACS = 1 << 20;
+export const DENSE_STACK_MAX_MACS = 1 << 18;
 
 /** tfjs-layers' own loss and metric functions, as `compile` resolves them, by what the trainer calls them. */
 export interface KnownFunctions {
@@ -90,6 +90,7 @@ export function denseStackPlan(
   known: KnownFunctions,
   ins: unknown[],
   batchSize: number,
+  maxMacs = DENSE_STACK_MAX_MACS,
 ): DenseStackPlan | string {
   const backendName = tf.getBackend();
   if (backendName !== 'cpu' && backendName !== 'wasm') return `backend ${backendName}`;
@@ -150,7 +151,7 @@ export function denseStackPlan(
     } else if (s.width !== width) return 'layer widths';
   }
   if (y.shape[1] !== width || y.shape[0] !== x.shape[0]) return 'target shape';
-  if (macsPerSample(steps) * batchSize > DENSE_STACK_MAX_MACS) return 'a model too large for the JavaScript step';
+  if (macsPerSample(steps) * Math.min(batchSize, x.shape[0] as number) > maxMacs) return 'a model too large for the JavaScript step';
   const collected = collectedTrainableWeights(model);
   if (!collected) return 'trainable weights of unknown shape';
   const trainable = collected.map((w) => w.read());

@@ -9,7 +9,12 @@ import {
   registerBinaryCrossentropyKernels,
   unregisterBinaryCrossentropyKernels,
 } from './binary-crossentropy';
-import { denseStackFitLoop, denseStackPlan, type KnownFunctions } from './dense-stack-fit';
+import {
+  DENSE_STACK_MAX_MACS,
+  denseStackFitLoop,
+  denseStackPlan,
+  type KnownFunctions,
+} from './dense-stack-fit';
 import { validationTestLoop } from './validation';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -31,15 +36,21 @@ interface FitPatch {
 const paths = new WeakMap<object, string>();
 
 const state = () =>
-  globalState('runtime.fit-fast-path', () => ({ patch: null as FitPatch | null, denseStack: true }));
+  globalState('runtime.fit-fast-path', () => ({
+    patch: null as FitPatch | null,
+    denseStack: true,
+    maxMacs: DENSE_STACK_MAX_MACS,
+  }));
 
 /**
  * Turns the small-model trainer on or off (on by default while the fit fast paths are installed). Off, small
  * models train through tfjs's loop with the fused kernels: the tests of those kernels and the benchmarks that
- * separate the two use it.
+ * separate the two use it. `maxMacs` moves the size limit (see `DENSE_STACK_MAX_MACS`), for the benchmark
+ * that measures where it belongs.
  */
-export function setDenseStackTrainer(on: boolean): void {
+export function setDenseStackTrainer(on: boolean, maxMacs = DENSE_STACK_MAX_MACS): void {
   state().denseStack = on;
+  state().maxMacs = maxMacs;
 }
 
 /** Compiles throwaway models to learn which functions `compile` picks for the losses and metrics the fast paths know. */
@@ -92,7 +103,7 @@ function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Pr
   else if (shuffle === 'batch') plan = "shuffle: 'batch'";
   else if (registryCallbacks(verbose)) plan = 'registered progress callbacks (tfjs-node, verbose ≥ 1)';
   else if (!Array.isArray(ins) || !Array.isArray(outLabels) || !Array.isArray(callbackMetrics)) plan = 'arguments';
-  else plan = denseStackPlan(model, p.known, ins, (batchSize as number | undefined) ?? 32);
+  else plan = denseStackPlan(model, p.known, ins, (batchSize as number | undefined) ?? 32, state().maxMacs);
   paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
   if (typeof plan === 'string') return null;
   const doValidation = valF != null && valIns != null;
