@@ -46,6 +46,7 @@ const ACTIVATIONS: Record<string, Activation> = {
   relu: 'relu',
   sigmoid: 'sigmoid',
   tanh: 'tanh',
+  softmax: 'softmax',
 };
 
 function penaltyOf(r: unknown): Penalty | null | undefined {

@@ -4,9 +4,10 @@
  * cost is far larger than their arithmetic; here the whole step — forward pass, loss and metrics, backward
  * pass, regularization, optimizer update — is plain loops over the backend's own float32 buffers, with no
  * tensor made at all. The plan covers what the loops reproduce: a chain of Dense layers (linear, relu,
- * sigmoid or tanh; L1/L2 kernel and bias penalties) and GaussianNoise layers, one input and one output,
- * binaryCrossentropy or meanSquaredError, the metrics binaryAccuracy, mse and mae, one of the fused
- * optimizers. Everything else keeps the stock path.
+ * sigmoid, tanh or softmax; L1/L2 kernel and bias penalties) and GaussianNoise layers, one input and one
+ * output, the losses binaryCrossentropy, categoricalCrossentropy, meanSquaredError and meanAbsoluteError,
+ * the metrics binaryAccuracy, categoricalAccuracy, mse and mae, one of the fused optimizers. Everything else
+ * keeps the stock path.
  *
  * Numbers follow tfjs's float32 ops: every stored activation, gradient and update is a float32 rounding of
  * the exact value, sums are accumulated in float64 (tfjs's cpu kernels do the same; wasm's XNNPACK sums in
@@ -18,9 +19,9 @@ import type { HostOptimizerStep } from './optimizer-fast-paths';
 
 const f32 = Math.fround;
 
-export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
-export type LossKind = 'bce' | 'mse';
-export type MetricKind = 'binaryAccuracy' | 'mse' | 'mae';
+export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type LossKind = 'bce' | 'cce' | 'mse' | 'mae';
+export type MetricKind = 'binaryAccuracy' | 'categoricalAccuracy' | 'mse' | 'mae';
 
 /** An L1/L2 penalty (`l1 · Σ|w| + l2 · Σw²`), both factors float32. */
 export interface Penalty {
@@ -66,15 +67,35 @@ export function macsPerSample(steps: readonly PlanStep[]): number {
   return steps.reduce((a, s) => a + (s.kind === 'dense' ? s.din * s.dout : 0), 0);
 }
 
-function activate(act: Activation, z: Float32Array, n: number): void {
-  if (act === 'relu') for (let i = 0; i < n; i++) z[i] = Math.max(z[i] as number, 0);
+function activate(act: Activation, z: Float32Array, n: number, width: number): void {
+  if (act === 'softmax') {
+    // per row: exp(z − max) / Σ exp(z − max)
+    for (let o = 0; o < n; o += width) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < width; j++) max = Math.max(max, z[o + j] as number);
+      let sum = 0;
+      for (let j = 0; j < width; j++) {
+        const e = Math.exp((z[o + j] as number) - max);
+        z[o + j] = e;
+        sum += z[o + j] as number;
+      }
+      for (let j = 0; j < width; j++) z[o + j] = (z[o + j] as number) / sum;
+    }
+  } else if (act === 'relu') for (let i = 0; i < n; i++) z[i] = Math.max(z[i] as number, 0);
   else if (act === 'sigmoid') for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
   else if (act === 'tanh') for (let i = 0; i < n; i++) z[i] = Math.tanh(z[i] as number);
 }
 
 /** `g ← g · act'(y)` from the activation's output `y`, as tfjs's gradients write it (relu' is step(y)). */
-function activationGrad(act: Activation, y: Float32Array, g: Float32Array, n: number): void {
-  if (act === 'relu') {
+function activationGrad(act: Activation, y: Float32Array, g: Float32Array, n: number, width: number): void {
+  if (act === 'softmax') {
+    // the softmax Jacobian per row: y ⊙ (g − Σ g ⊙ y)
+    for (let o = 0; o < n; o += width) {
+      let dot = 0;
+      for (let j = 0; j < width; j++) dot += (g[o + j] as number) * (y[o + j] as number);
+      for (let j = 0; j < width; j++) g[o + j] = (y[o + j] as number) * ((g[o + j] as number) - dot);
+    }
+  } else if (act === 'relu') {
     for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) g[i] = 0;
   } else if (act === 'sigmoid') {
     for (let i = 0; i < n; i++) {
@@ -261,7 +282,7 @@ export class DenseStackTrainer {
       }
       const bias = s.bias ? this.mem.view(s.bias) : null;
       matmulBias(a, this.mem.view(s.kernel), bias, out, b, s.din, s.dout, this.acc);
-      activate(s.activation, out, b * s.dout);
+      activate(s.activation, out, b * s.dout, s.dout);
     }
   }
 
@@ -278,11 +299,23 @@ export class DenseStackTrainer {
     const hi = f32(1 - epsilon);
     const dy = f32(1 / b);
     for (let r = 0; r < b; r++) {
+      const o = r * k;
       let l = 0;
       let hit = 0;
       let se = 0;
       let ae = 0;
-      for (let j = 0, i = r * k; j < k; j++, i++) {
+      // categorical: the first arg-max of target and prediction; crossentropy on p / Σp clipped to [ε, 1 − ε]
+      let tMax = 0;
+      let pMax = 0;
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        if ((t[o + j] as number) > (t[o + tMax] as number)) tMax = j;
+        if ((p[o + j] as number) > (p[o + pMax] as number)) pMax = j;
+        sum += p[o + j] as number;
+      }
+      const s = f32(sum);
+      let dq = 0;
+      for (let j = 0, i = o; j < k; j++, i++) {
         const y = p[i] as number;
         const label = t[i] as number;
         const d = f32(y - label);
@@ -299,13 +332,34 @@ export class DenseStackTrainer {
               y >= lo && y <= hi
                 ? ((dy / k) * ((z > 0 ? 1 : 0) - label - Math.sign(z) * (e / (1 + e)))) / (y * (1 - y))
                 : 0;
+        } else if (loss === 'cce') {
+          const q = f32(y / s);
+          const qc = Math.min(Math.max(q, lo), hi);
+          l -= label * Math.log(qc);
+          // ∂L/∂q, zero where the clip holds; carried to p below through q = p / Σp
+          const gq = q >= lo && q <= hi ? (-dy * label) / qc : 0;
+          if (grad) g[i] = gq;
+          dq += gq * y;
         } else if (grad) {
-          g[i] = f32(f32(2 / k) * d) * dy;
+          g[i] = loss === 'mse' ? f32(f32(2 / k) * d) * dy : (dy / k) * Math.sign(d);
         }
       }
-      this.lossRow[r] = loss === 'bce' ? l / k : se / k;
+      if (loss === 'cce' && grad) {
+        const c = dq / (s * s);
+        for (let i = o; i < o + k; i++) g[i] = (g[i] as number) / s - c;
+      }
+      this.lossRow[r] = loss === 'bce' ? l / k : loss === 'cce' ? l : loss === 'mse' ? se / k : ae / k;
       metrics.forEach((m, q) => {
-        (this.metricRows[q] as Float32Array)[r] = m === 'binaryAccuracy' ? hit / k : m === 'mse' ? se / k : ae / k;
+        (this.metricRows[q] as Float32Array)[r] =
+          m === 'binaryAccuracy'
+            ? hit / k
+            : m === 'categoricalAccuracy'
+              ? tMax === pMax
+                ? 1
+                : 0
+              : m === 'mse'
+                ? se / k
+                : ae / k;
       });
     }
   }
@@ -329,7 +383,7 @@ export class DenseStackTrainer {
         continue;
       }
       const { din, dout } = s;
-      activationGrad(s.activation, this.acts[l + 1] as Float32Array, gOut, b * dout);
+      activationGrad(s.activation, this.acts[l + 1] as Float32Array, gOut, b * dout, dout);
       const a = this.acts[l] as Float32Array;
       const w = this.mem.view(s.kernel);
       const ki = this.plan.trainable.indexOf(s.kernel);

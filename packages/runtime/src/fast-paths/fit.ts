@@ -15,6 +15,7 @@ import {
   denseStackPlan,
   type KnownFunctions,
 } from './dense-stack-fit';
+import type { LossKind, MetricKind } from './dense-stack';
 import { validationTestLoop } from './validation';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -55,11 +56,11 @@ export function setDenseStackTrainer(on: boolean, maxMacs = DENSE_STACK_MAX_MACS
 
 /** Compiles throwaway models to learn which functions `compile` picks for the losses and metrics the fast paths know. */
 function referenceFunctions(layers: typeof tfl): Pick<FitPatch, 'bce' | 'binaryAccuracy' | 'known'> {
-  const compiled = (loss: string, metrics: string[]) => {
+  const compiled = (units: number, loss: string, metrics: string[]) => {
     const input = layers.input({ shape: [1] });
     const probe = layers.model({
       inputs: input,
-      outputs: layers.layers.dense({ units: 1 }).apply(input) as tfl.SymbolicTensor,
+      outputs: layers.layers.dense({ units }).apply(input) as tfl.SymbolicTensor,
     });
     try {
       probe.compile({ optimizer: 'sgd', loss, metrics });
@@ -69,15 +70,20 @@ function referenceFunctions(layers: typeof tfl): Pick<FitPatch, 'bce' | 'binaryA
       probe.dispose();
     }
   };
-  const bce = compiled('binaryCrossentropy', ['accuracy']);
-  const mse = compiled('meanSquaredError', ['mse', 'mae']);
+  const bce = compiled(1, 'binaryCrossentropy', ['accuracy']);
+  const cce = compiled(3, 'categoricalCrossentropy', ['accuracy']);
+  const mse = compiled(1, 'meanSquaredError', ['mse', 'mae']);
+  const mae = compiled(1, 'meanAbsoluteError', []);
   const known: KnownFunctions = {
-    losses: new Map([
+    losses: new Map<LossFn, LossKind>([
       [bce.loss, 'bce'],
+      [cce.loss, 'cce'],
       [mse.loss, 'mse'],
+      [mae.loss, 'mae'],
     ]),
-    metrics: new Map([
+    metrics: new Map<LossFn, MetricKind>([
       [bce.metrics[0] as LossFn, 'binaryAccuracy'],
+      [cce.metrics[0] as LossFn, 'categoricalAccuracy'],
       [mse.metrics[0] as LossFn, 'mse'],
       [mse.metrics[1] as LossFn, 'mae'],
     ]),
