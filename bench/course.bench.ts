@@ -18,16 +18,20 @@ const out = mkdtempSync(join(tmpdir(), 'betterdl-course-'));
 
 function runLesson(lesson: string, fastPaths: boolean): LessonResult | null {
   const dir = join(out, `${lesson}-${fastPaths ? 'on' : 'off'}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', lesson, 'main.ts'), ...(FULL ? [] : ['--quick'])], {
-    cwd: join(bench.BENCH_DIR, '..'),
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      BETTERDL_FAST_PATHS: fastPaths ? '1' : '0',
-      BETTERDL_OUT: dir,
-      ...(FULL ? {} : { BETTERDL_QUICK: '1' }),
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join('examples', lesson, 'main.ts'), ...(FULL ? [] : ['--quick'])],
+    {
+      cwd: join(bench.BENCH_DIR, '..'),
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        BETTERDL_FAST_PATHS: fastPaths ? '1' : '0',
+        BETTERDL_OUT: dir,
+        ...(FULL ? {} : { BETTERDL_QUICK: '1' }),
+      },
     },
-  });
+  );
   if (r.status !== 0) return null;
   return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as LessonResult;
 }
@@ -57,7 +61,9 @@ rows.total = {
   fastPathsOffSeconds: sum('fastPathsOffSeconds'),
   speedup: bench.ratio(sum('fastPathsOffSeconds'), sum('fastPathsOnSeconds')),
 };
-console.log(`the course in ${FULL ? 'full' : 'quick'} mode, fast paths on vs off, interleaved, best of ${ROUNDS}`);
+console.log(
+  `the course in ${FULL ? 'full' : 'quick'} mode, fast paths on vs off, interleaved, best of ${ROUNDS}`,
+);
 bench.printTable(rows, ['fastPathsOnSeconds', 'fastPathsOffSeconds', 'speedup']);
 console.log(`same train/test accuracies with and without fast paths: ${sameNumbers}`);
 bench.save(FULL ? 'course-full' : 'course', { rounds: ROUNDS, full: FULL, rows, sameNumbers });

@@ -42,7 +42,8 @@ async function msPerEpoch(shape: number[], trainer: boolean): Promise<number> {
   const x = tf.randomUniform([N, din]);
   const y = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([N, dout]), 0.5), 'float32'));
   await model.fit(x, y, { epochs: 2, batchSize: BATCH, verbose: 0 });
-  if ((lastFitPath(model) === 'dense-stack') !== trainer) throw new Error(`trainer ${trainer}: ${lastFitPath(model)}`);
+  if ((lastFitPath(model) === 'dense-stack') !== trainer)
+    throw new Error(`trainer ${trainer}: ${lastFitPath(model)}`);
   const t0 = performance.now();
   await model.fit(x, y, { epochs: EPOCHS, batchSize: BATCH, verbose: 0 });
   const ms = (performance.now() - t0) / EPOCHS;
@@ -74,4 +75,11 @@ for (const shape of SHAPES) {
 }
 setDenseStackTrainer(true);
 bench.printTable(rows, ['macsPerBatch', 'usesTrainer', 'trainerMs', 'fusedKernelsMs', 'trainerSpeedup']);
-bench.save('dense-stack', { epochs: EPOCHS, rounds: ROUNDS, batch: BATCH, samples: N, limit: DENSE_STACK_MAX_MACS, rows });
+bench.save('dense-stack', {
+  epochs: EPOCHS,
+  rounds: ROUNDS,
+  batch: BATCH,
+  samples: N,
+  limit: DENSE_STACK_MAX_MACS,
+  rows,
+});

@@ -41,6 +41,7 @@ describe('@betterdl/runtime entries', () => {
       'invalidArgument',
       'invalidData',
       'isBetterDLError',
+      'lastFitPath',
       'listWasmKernelFixes',
       'metricDirectionOf',
       'metricLogKeys',

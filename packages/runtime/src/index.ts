@@ -8,6 +8,7 @@ export type { TfjsCopy, TfjsDuplicateReport } from './duplicate-tfjs';
 export { checkSingleTfjs } from './duplicate-tfjs';
 export type { BetterDLErrorCode, BetterDLErrorOptions } from './errors';
 export { BETTERDL_ERROR_CODES, BetterDLError, isBetterDLError, wrapError } from './errors';
+export { lastFitPath } from './fast-paths/fit';
 export {
   appliedOptimizerFastPaths,
   applyOptimizerFastPaths,

@@ -439,9 +439,17 @@ export class HostMemory {
     const b = backend as Partial<HostBackendLike> | null;
     const pkg = backendName === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : WASM_PKG;
     if (typeof b?.refCount !== 'function' || typeof b.readSync !== 'function')
-      throw tfjsAssumptionError(`the ${backendName} backend's refCount() and readSync() methods`, pkg, tf.version_core);
+      throw tfjsAssumptionError(
+        `the ${backendName} backend's refCount() and readSync() methods`,
+        pkg,
+        tf.version_core,
+      );
     if (backendName === 'cpu' && typeof b.data?.get !== 'function')
-      throw tfjsAssumptionError("the cpu backend's data table (data.get(dataId).values)", pkg, tf.version_core);
+      throw tfjsAssumptionError(
+        "the cpu backend's data table (data.get(dataId).values)",
+        pkg,
+        tf.version_core,
+      );
     if (backendName === 'wasm') wasmBackend(b);
     this.b = b as HostBackendLike;
   }

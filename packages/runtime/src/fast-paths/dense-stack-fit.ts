@@ -73,7 +73,7 @@ function denseStep(l: LayerInternals): PlanStep | string {
   if (f.kernelConstraint != null || f.biasConstraint != null) return 'a weight constraint';
   const kernel = variableOf(f.kernel);
   const bias = f.bias == null ? null : variableOf(f.bias);
-  if (!kernel || kernel.rank !== 2 || (f.bias != null && !bias)) return 'Dense weights of another kind';
+  if (kernel?.rank !== 2 || (f.bias != null && !bias)) return 'Dense weights of another kind';
   const kernelPenalty = penaltyOf(f.kernelRegularizer);
   const biasPenalty = penaltyOf(f.biasRegularizer);
   if (kernelPenalty === undefined || biasPenalty === undefined) return 'a regularizer other than L1L2';
@@ -135,7 +135,9 @@ export function denseStackPlan(
       if (typeof s === 'string') return s;
       steps.push(s);
     } else if (l.className === 'GaussianNoise' && typeof l.fields.stddev === 'number') {
-      const width = steps.length ? (steps[steps.length - 1] as PlanStep & { dout?: number; width?: number }) : null;
+      const width = steps.length
+        ? (steps[steps.length - 1] as PlanStep & { dout?: number; width?: number })
+        : null;
       const w = width ? (width.kind === 'dense' ? width.dout : width.width) : (x.shape[1] as number);
       steps.push({ kind: 'noise', stddev: l.fields.stddev, width: w });
     } else {
@@ -152,7 +154,8 @@ export function denseStackPlan(
     } else if (s.width !== width) return 'layer widths';
   }
   if (y.shape[1] !== width || y.shape[0] !== x.shape[0]) return 'target shape';
-  if (macsPerSample(steps) * Math.min(batchSize, x.shape[0] as number) > maxMacs) return 'a model too large for the JavaScript step';
+  if (macsPerSample(steps) * Math.min(batchSize, x.shape[0] as number) > maxMacs)
+    return 'a model too large for the JavaScript step';
   const collected = collectedTrainableWeights(model);
   if (!collected) return 'trainable weights of unknown shape';
   const trainable = collected.map((w) => w.read());
@@ -216,7 +219,10 @@ export async function denseStackFitLoop(
   const n = x.shape[0] as number;
   const [vx, vy] = a.doValidation && a.valIns ? (a.valIns as [tf.Tensor, tf.Tensor]) : [null, null];
   const history = new layers.History();
-  const list = new layers.CallbackList([...(a.callbacks as tfl.CustomCallback[]), history]) as unknown as CallbackListLike;
+  const list = new layers.CallbackList([
+    ...(a.callbacks as tfl.CustomCallback[]),
+    history,
+  ]) as unknown as CallbackListLike;
   list.setParams({
     epochs,
     initialEpoch,

@@ -21,7 +21,7 @@ async function fit(backend: string, fastPaths: boolean, c: Case) {
   const x = tf.randomUniform([50, 4], -1, 1);
   const y = tf.tidy(() => {
     if (c.units === 1) return tf.sum(x, 1, true);
-    return tf.oneHot(tf.argMax(tf.matMul(x, tf.randomNormal([4, c.units])), 1), c.units).toFloat();
+    return tf.cast(tf.oneHot(tf.argMax(tf.matMul(x, tf.randomNormal([4, c.units])), 1), c.units), 'float32');
   });
   const model = tfl.sequential({
     layers: [
@@ -49,7 +49,9 @@ function expectSame(got: Awaited<ReturnType<typeof fit>>, want: Awaited<ReturnTy
   expect(Object.keys(got.history)).toEqual(Object.keys(want.history));
   for (const [k, v] of Object.entries(want.history))
     expect(relErr(got.history[k] as number[], v), k).toBeLessThan(1e-5);
-  got.weights.forEach((w, i) => expect(relErr(w, want.weights[i] as number[]), `weight ${i}`).toBeLessThan(1e-5));
+  got.weights.forEach((w, i) => {
+    expect(relErr(w, want.weights[i] as number[]), `weight ${i}`).toBeLessThan(1e-5);
+  });
   expect(got.leaked).toBe(0);
 }
 

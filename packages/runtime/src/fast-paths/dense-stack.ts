@@ -201,7 +201,14 @@ function kernelGrad(
 }
 
 /** `gIn[r, i] = Σ_j g[r, j] · w[i, j]`: the gradient of the layer's input. */
-function inputGrad(g: Float32Array, w: Float32Array, gIn: Float32Array, rows: number, din: number, dout: number): void {
+function inputGrad(
+  g: Float32Array,
+  w: Float32Array,
+  gIn: Float32Array,
+  rows: number,
+  din: number,
+  dout: number,
+): void {
   if (dout === 1) {
     for (let r = 0; r < rows; r++) {
       const gr = g[r] as number;
@@ -260,7 +267,14 @@ export class DenseStackTrainer {
   }
 
   /** Copies rows `index[start..end)` of `x` and `y` (full data sets) into the input and target buffers. */
-  private gather(x: Float32Array, index: ArrayLike<number>, start: number, end: number, out: Float32Array, w: number) {
+  private gather(
+    x: Float32Array,
+    index: ArrayLike<number>,
+    start: number,
+    end: number,
+    out: Float32Array,
+    w: number,
+  ) {
     for (let r = start; r < end; r++) {
       const src = (index[r] as number) * w;
       out.set(x.subarray(src, src + w), (r - start) * w);
@@ -444,7 +458,8 @@ export class DenseStackTrainer {
   private targetBuffer: Float32Array | null = null;
   private targets(b: number): Float32Array {
     const k = this.widths[this.widths.length - 1] as number;
-    if (!this.targetBuffer || this.targetBuffer.length < b * k) this.targetBuffer = new Float32Array(this.rows * k);
+    if (!this.targetBuffer || this.targetBuffer.length < b * k)
+      this.targetBuffer = new Float32Array(this.rows * k);
     return this.targetBuffer;
   }
 

@@ -9,13 +9,13 @@ import {
   registerBinaryCrossentropyKernels,
   unregisterBinaryCrossentropyKernels,
 } from './binary-crossentropy';
+import type { LossKind, MetricKind } from './dense-stack';
 import {
   DENSE_STACK_MAX_MACS,
   denseStackFitLoop,
   denseStackPlan,
   type KnownFunctions,
 } from './dense-stack-fit';
-import type { LossKind, MetricKind } from './dense-stack';
 import { validationTestLoop } from './validation';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -101,19 +101,24 @@ function registryCallbacks(verbose: unknown): boolean {
  * else null. Records which path the model's fit took.
  */
 function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Promise<unknown> | null {
-  const [, ins, outLabels, batchSize, epochs, verbose, callbacks, valF, valIns, shuffle, callbackMetrics] = args;
+  const [, ins, outLabels, batchSize, epochs, verbose, callbacks, valF, valIns, shuffle, callbackMetrics] =
+    args;
   const [initialEpoch, stepsPerEpoch, validationSteps] = args.slice(11);
   let plan: ReturnType<typeof denseStackPlan>;
   if (!state().denseStack) plan = 'the small-model trainer is off';
   else if (stepsPerEpoch != null || validationSteps != null) plan = 'steps per epoch';
   else if (shuffle === 'batch') plan = "shuffle: 'batch'";
   else if (registryCallbacks(verbose)) plan = 'registered progress callbacks (tfjs-node, verbose ≥ 1)';
-  else if (!Array.isArray(ins) || !Array.isArray(outLabels) || !Array.isArray(callbackMetrics)) plan = 'arguments';
+  else if (!Array.isArray(ins) || !Array.isArray(outLabels) || !Array.isArray(callbackMetrics))
+    plan = 'arguments';
   else plan = denseStackPlan(model, p.known, ins, (batchSize as number | undefined) ?? 32, state().maxMacs);
   paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
   if (typeof plan === 'string') return null;
   const doValidation = valF != null && valIns != null;
-  if (doValidation && (!Array.isArray(valIns) || denseStackValidation(valIns as unknown[], ins as tf.Tensor[]) !== null)) {
+  if (
+    doValidation &&
+    (!Array.isArray(valIns) || denseStackValidation(valIns as unknown[], ins as tf.Tensor[]) !== null)
+  ) {
     paths.set(model, 'validation data shape');
     return null;
   }

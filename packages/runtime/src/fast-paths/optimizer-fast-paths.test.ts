@@ -5,13 +5,13 @@ import { isBetterDLError } from '../errors';
 import { initRuntime } from '../init-runtime';
 import { rand, relErr } from '../kernels/fixtures/test-utils';
 import { checkOptimizerInternals } from '../tfjs-internals';
+import { lastFitPath, setDenseStackTrainer } from './fit';
 import { OPTIMIZER_CASES, seededFit } from './fixtures/optimizer-cases';
 import {
   appliedOptimizerFastPaths,
   applyOptimizerFastPaths,
   removeOptimizerFastPaths,
 } from './optimizer-fast-paths';
-import { lastFitPath, setDenseStackTrainer } from './fit';
 import { FUSED_KERNELS } from './optimizer-kernels';
 
 /** Kernels run by one `fit` step, by name. */
@@ -75,9 +75,13 @@ describe.each(['cpu', 'wasm'])('fused optimizer updates on %s', (backend) => {
           expect(relErr(got.filter(keep), want.filter(keep))).toBeLessThan(tol);
         };
         near(model.loss, stock.loss);
-        model.weights.forEach((w, i) => near(w, stock.weights[i] as number[]));
+        model.weights.forEach((w, i) => {
+          near(w, stock.weights[i] as number[]);
+        });
         expect(model.slotNames).toEqual(stock.slotNames);
-        model.slots.forEach((v, i) => near(v, stock.slots[i] as number[]));
+        model.slots.forEach((v, i) => {
+          near(v, stock.slots[i] as number[]);
+        });
         expect(model.iterations).toBe(stock.iterations);
         for (const [k, v] of Object.entries(stock.scalars)) near([model.scalars[k] as number], [v]);
         expect(model.grown).toBe(stock.grown);

@@ -11,12 +11,12 @@ import { globalState } from '../global-state';
 import {
   ensureOptimizerInternals,
   type FusedOptimizerName,
+  type HostMemory,
   incrementIterations,
   OPTIMIZER_FIELDS,
   type OptimizerSlotLike,
   optimizerClasses,
   optimizerField,
-  type HostMemory,
   registeredVariable,
 } from '../tfjs-internals';
 import { FUSED_KERNELS, type FusedAttrs, hostKernel, nextScalarCount } from './optimizer-kernels';
@@ -246,7 +246,9 @@ export function hostOptimizerStep(o: tf.Optimizer, variables: tf.Variable[]): Ho
         ensureSlots(name, o, fields, i, v);
       });
       const slotVars = variables.map((_, i) =>
-        fields.map((field) => (optimizerField<OptimizerSlotLike[]>(o, field)[i] as OptimizerSlotLike).variable),
+        fields.map(
+          (field) => (optimizerField<OptimizerSlotLike[]>(o, field)[i] as OptimizerSlotLike).variable,
+        ),
       );
       const scalars = scalarFields.map((f) => optimizerField<tf.Variable>(o, f));
       // Make every buffer writable first (a shared one is copied, which may move wasm's heap), then view them.
