@@ -159,6 +159,8 @@ export function denseStackPlan(
   const collected = collectedTrainableWeights(model);
   if (!collected) return 'trainable weights of unknown shape';
   const trainable = collected.map((w) => w.read());
+  // tfjs's minimize rejects an empty variable list: that error stays tfjs's
+  if (trainable.length === 0) return 'no trainable weights';
   const own = new Set<tf.Variable>();
   for (const s of steps) if (s.kind === 'dense') for (const v of [s.kernel, s.bias]) if (v) own.add(v);
   if (!trainable.every((v) => own.has(v))) return 'trainable weights outside the Dense layers';
