@@ -9,7 +9,7 @@ import { lastFitPath } from './fit';
 afterAll(() => setSeed(null));
 
 /** Lesson 04's model in small: Dense(24, relu) → BatchNormalization → Dense(1, sigmoid), SGD with momentum. */
-async function fit(backend: string, fastPaths: boolean, bn: tfl.layers.BatchNormalizationLayerArgs = {}) {
+async function fit(backend: string, fastPaths: boolean, bn: { momentum?: number; epsilon?: number } = {}) {
   await initRuntime({ backend, fastPaths, verbose: false, seed: 5 });
   const x = tf.randomUniform([60, 2], -1, 1);
   const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(tf.square(x), 1, true), 0.5), 'float32'));
