@@ -82,6 +82,35 @@ function denseStep(l: LayerInternals): PlanStep | string {
   return { kind: 'dense', kernel, bias, din, dout, activation, kernelPenalty, biasPenalty };
 }
 
+function widthOf(s: PlanStep): number {
+  return s.kind === 'dense' ? s.dout : s.width;
+}
+
+function batchNormStep(l: LayerInternals, width: number): PlanStep | string {
+  const f = l.fields;
+  if (f.axis !== -1 && f.axis !== 1) return 'BatchNormalization over another axis';
+  if (f.center !== true || f.scale !== true) return 'BatchNormalization without center and scale';
+  if (f.gammaRegularizer != null || f.betaRegularizer != null) return 'a BatchNormalization regularizer';
+  if (f.gammaConstraint != null || f.betaConstraint != null) return 'a weight constraint';
+  if (typeof f.momentum !== 'number' || typeof f.epsilon !== 'number') return 'BatchNormalization settings';
+  const [gamma, beta, movingMean, movingVariance] = [f.gamma, f.beta, f.movingMean, f.movingVariance].map(
+    variableOf,
+  );
+  if (!gamma || !beta || !movingMean || !movingVariance) return 'BatchNormalization weights of another kind';
+  if ([gamma, beta, movingMean, movingVariance].some((v) => v.rank !== 1 || v.shape[0] !== width))
+    return 'layer widths';
+  return {
+    kind: 'batchnorm',
+    gamma,
+    beta,
+    movingMean,
+    movingVariance,
+    momentum: f.momentum,
+    epsilon: f.epsilon,
+    width,
+  };
+}
+
 /**
  * The plan for training `model` on `x`/`y` in JavaScript, or the reason it does not qualify (it then trains
  * with the stock loop). Also checks the data: float32 `[n, inputs]` and `[n, outputs]`.
@@ -134,11 +163,15 @@ export function denseStackPlan(
       const s = denseStep(l);
       if (typeof s === 'string') return s;
       steps.push(s);
+    } else if (l.className === 'BatchNormalization') {
+      const st = batchNormStep(
+        l,
+        steps.length ? widthOf(steps[steps.length - 1] as PlanStep) : (x.shape[1] as number),
+      );
+      if (typeof st === 'string') return st;
+      steps.push(st);
     } else if (l.className === 'GaussianNoise' && typeof l.fields.stddev === 'number') {
-      const width = steps.length
-        ? (steps[steps.length - 1] as PlanStep & { dout?: number; width?: number })
-        : null;
-      const w = width ? (width.kind === 'dense' ? width.dout : width.width) : (x.shape[1] as number);
+      const w = steps.length ? widthOf(steps[steps.length - 1] as PlanStep) : (x.shape[1] as number);
       steps.push({ kind: 'noise', stddev: l.fields.stddev, width: w });
     } else {
       return `layer ${l.className}`;
@@ -162,8 +195,11 @@ export function denseStackPlan(
   // tfjs's minimize rejects an empty variable list: that error stays tfjs's
   if (trainable.length === 0) return 'no trainable weights';
   const own = new Set<tf.Variable>();
-  for (const s of steps) if (s.kind === 'dense') for (const v of [s.kernel, s.bias]) if (v) own.add(v);
-  if (!trainable.every((v) => own.has(v))) return 'trainable weights outside the Dense layers';
+  for (const s of steps) {
+    if (s.kind === 'dense') for (const v of [s.kernel, s.bias]) if (v) own.add(v);
+    if (s.kind === 'batchnorm') for (const v of [s.gamma, s.beta]) own.add(v);
+  }
+  if (!trainable.every((v) => own.has(v))) return 'trainable weights outside the layers the trainer knows';
   if (!m.optimizer) return 'no optimizer';
   const optimizer = hostOptimizerStep(m.optimizer, trainable);
   if (!optimizer) return `optimizer ${m.optimizer.getClassName()}`;

@@ -4,8 +4,8 @@
  * cost is far larger than their arithmetic; here the whole step — forward pass, loss and metrics, backward
  * pass, regularization, optimizer update — is plain loops over the backend's own float32 buffers, with no
  * tensor made at all. The plan covers what the loops reproduce: a chain of Dense layers (linear, relu,
- * sigmoid, tanh or softmax; L1/L2 kernel and bias penalties) and GaussianNoise layers, one input and one
- * output, the losses binaryCrossentropy, categoricalCrossentropy, meanSquaredError and meanAbsoluteError,
+ * sigmoid, tanh or softmax; L1/L2 kernel and bias penalties), GaussianNoise and BatchNormalization layers,
+ * one input and one output, the losses binaryCrossentropy, categoricalCrossentropy, meanSquaredError and meanAbsoluteError,
  * the metrics binaryAccuracy, categoricalAccuracy, mse and mae, one of the fused optimizers. Everything else
  * keeps the stock path.
  *
@@ -48,7 +48,23 @@ export interface NoiseStep {
   width: number;
 }
 
-export type PlanStep = DenseStep | NoiseStep;
+/**
+ * A BatchNormalization layer over the features of a 2-D activation: batch statistics while training (and
+ * tfjs's update of the moving averages, `moving − (moving − batch) · (1 − momentum)`), the moving ones at
+ * inference.
+ */
+export interface BatchNormStep {
+  kind: 'batchnorm';
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVariance: tf.Variable;
+  momentum: number;
+  epsilon: number;
+  width: number;
+}
+
+export type PlanStep = DenseStep | NoiseStep | BatchNormStep;
 
 /** What the trainer runs: the layers in order, the loss, the metrics in the model's order, the optimizer. */
 export interface DenseStackPlan {
@@ -240,6 +256,9 @@ export class DenseStackTrainer {
   private readonly weightGrads: Float32Array[];
   private readonly acc: Float64Array;
   private readonly noise: (Float32Array | null)[];
+  /** Per BatchNormalization step: the batch mean and 1/√(variance + ε) of the last training forward pass. */
+  private readonly bnMean: Float64Array[];
+  private readonly bnInv: Float64Array[];
   private readonly rows: number;
   private readonly widths: number[];
   private readonly lossRow: Float32Array;
@@ -262,6 +281,8 @@ export class DenseStackTrainer {
     this.weightGrads = plan.trainable.map((v) => new Float32Array(v.size));
     this.acc = new Float64Array(Math.max(...this.dense.map((d) => d.din * d.dout), ...this.widths));
     this.noise = plan.steps.map(() => null);
+    this.bnMean = plan.steps.map((st) => new Float64Array(st.kind === 'batchnorm' ? st.width : 0));
+    this.bnInv = plan.steps.map((st) => new Float64Array(st.kind === 'batchnorm' ? st.width : 0));
     this.lossRow = new Float32Array(this.rows);
     this.metricRows = plan.metrics.map(() => new Float32Array(this.rows));
   }
@@ -294,9 +315,100 @@ export class DenseStackTrainer {
         else out.set(a.subarray(0, b * s.width));
         continue;
       }
+      if (s.kind === 'batchnorm') {
+        this.batchNorm(l, s, a, out, b, training);
+        continue;
+      }
       const bias = s.bias ? this.mem.view(s.bias) : null;
       matmulBias(a, this.mem.view(s.kernel), bias, out, b, s.din, s.dout, this.acc);
       activate(s.activation, out, b * s.dout, s.dout);
+    }
+  }
+
+  /** A BatchNormalization step: batch statistics and the moving-average update while training. */
+  private batchNorm(
+    l: number,
+    s: BatchNormStep,
+    a: Float32Array,
+    out: Float32Array,
+    b: number,
+    training: boolean,
+  ) {
+    const c = s.width;
+    const eps = s.epsilon;
+    if (!training) {
+      const mm = this.mem.view(s.movingMean);
+      const mv = this.mem.view(s.movingVariance);
+      const gamma = this.mem.view(s.gamma);
+      const beta = this.mem.view(s.beta);
+      for (let r = 0; r < b; r++)
+        for (let j = 0, i = r * c; j < c; j++, i++)
+          out[i] =
+            (beta[j] as number) +
+            ((a[i] as number) - (mm[j] as number)) *
+              ((gamma[j] as number) / Math.sqrt((mv[j] as number) + eps));
+      return;
+    }
+    // Writable first (a shared buffer is copied, which may move wasm's heap), then every view.
+    this.mem.writable(s.movingMean);
+    this.mem.writable(s.movingVariance);
+    const mm = this.mem.view(s.movingMean);
+    const mv = this.mem.view(s.movingVariance);
+    const gamma = this.mem.view(s.gamma);
+    const beta = this.mem.view(s.beta);
+    const mean = this.bnMean[l] as Float64Array;
+    const inv = this.bnInv[l] as Float64Array;
+    const decay = f32(1 - s.momentum);
+    for (let j = 0; j < c; j++) {
+      let sum = 0;
+      for (let r = 0; r < b; r++) sum += a[r * c + j] as number;
+      const m = f32(sum / b);
+      let sq = 0;
+      for (let r = 0; r < b; r++) {
+        const d = f32((a[r * c + j] as number) - m);
+        sq += f32(d * d);
+      }
+      const v = f32(sq / b);
+      mean[j] = m;
+      inv[j] = 1 / Math.sqrt(v + eps);
+      mm[j] = f32((mm[j] as number) - f32(f32((mm[j] as number) - m) * decay));
+      mv[j] = f32((mv[j] as number) - f32(f32((mv[j] as number) - v) * decay));
+    }
+    for (let r = 0; r < b; r++)
+      for (let j = 0, i = r * c; j < c; j++, i++)
+        out[i] =
+          (beta[j] as number) +
+          ((a[i] as number) - (mean[j] as number)) * (inv[j] as number) * (gamma[j] as number);
+  }
+
+  /** Backward of a BatchNormalization step in training mode: γ and β gradients, and the input's (`l > 0`). */
+  private batchNormGrad(l: number, s: BatchNormStep, gOut: Float32Array, gIn: Float32Array, b: number) {
+    const c = s.width;
+    const a = this.acts[l] as Float32Array;
+    const mean = this.bnMean[l] as Float64Array;
+    const inv = this.bnInv[l] as Float64Array;
+    const gamma = this.mem.view(s.gamma);
+    const gi = this.plan.trainable.indexOf(s.gamma);
+    const bi = this.plan.trainable.indexOf(s.beta);
+    for (let j = 0; j < c; j++) {
+      let sumDy = 0;
+      let sumDyX = 0;
+      const m = mean[j] as number;
+      const iv = inv[j] as number;
+      for (let r = 0; r < b; r++) {
+        const dy = gOut[r * c + j] as number;
+        sumDy += dy;
+        sumDyX += dy * ((a[r * c + j] as number) - m) * iv;
+      }
+      if (gi >= 0) (this.weightGrads[gi] as Float32Array)[j] = sumDyX;
+      if (bi >= 0) (this.weightGrads[bi] as Float32Array)[j] = sumDy;
+      if (l === 0) continue;
+      const k = ((gamma[j] as number) * iv) / b;
+      for (let r = 0; r < b; r++) {
+        const i = r * c + j;
+        const xh = ((a[i] as number) - m) * iv;
+        gIn[i] = k * (b * (gOut[i] as number) - sumDy - xh * sumDyX);
+      }
     }
   }
 
@@ -394,6 +506,10 @@ export class DenseStackTrainer {
       const gIn = this.grads[l] as Float32Array;
       if (s.kind === 'noise') {
         if (l > 0) gIn.set(gOut.subarray(0, b * s.width));
+        continue;
+      }
+      if (s.kind === 'batchnorm') {
+        this.batchNormGrad(l, s, gOut, gIn, b);
         continue;
       }
       const { din, dout } = s;
