@@ -191,6 +191,15 @@ const penalised = (optimizer: tf.Optimizer) =>
     ['mse', 'mae'],
   );
 
+/** tanh → linear, MSE + mae. */
+const small = (optimizer: tf.Optimizer, units = 2) =>
+  sequential(
+    [tfl.layers.dense({ inputShape: [3], units: 8, activation: 'tanh' }), tfl.layers.dense({ units })],
+    optimizer,
+    'meanSquaredError',
+    ['mae'],
+  );
+
 const PARITY: Array<[string, Case]> = [
   [
     'MSE, tanh → tanh (no bias) → linear, l1l2 kernel and l1 bias penalties, mse + mae, Adam',
@@ -314,6 +323,14 @@ const PARITY: Array<[string, Case]> = [
     },
   ],
   [
+    'batchSize 64 above n = 40, 1100 validation samples (evaluated in chunks of 1024), Adam',
+    {
+      model: () => small(tf.train.adam(0.02)),
+      data: () => data(regression, 40, 1100),
+      args: { batchSize: 64 },
+    },
+  ],
+  [
     'three sigmoid outputs with binaryCrossentropy + accuracy, Adamax',
     {
       model: () =>
@@ -419,14 +436,6 @@ function diverging(): Data {
   const vy = tf.tidy(() => tf.neg(tf.sin(tf.sum(vx, 1, true))));
   return { x, y, val: [vx, vy] };
 }
-
-const small = (optimizer: tf.Optimizer, units = 2) =>
-  sequential(
-    [tfl.layers.dense({ inputShape: [3], units: 8, activation: 'tanh' }), tfl.layers.dense({ units })],
-    optimizer,
-    'meanSquaredError',
-    ['mae'],
-  );
 
 const schedule =
   (set: (o: tf.Optimizer, epoch: number) => void): Case['callbacks'] =>
@@ -636,6 +645,24 @@ describe.each(['cpu', 'wasm'])('the small-model trainer on %s, as stock tfjs-lay
     expect(fast.batchLogs).toHaveLength(2);
     expect(fast.epoch).toEqual([0]);
     expect(Object.keys(fast.history)).toEqual(['loss', 'mae']);
+  });
+
+  it('a callback that rescales the weights with setWeights at onBatchEnd: stock results', async () => {
+    const c: Case = {
+      model: () => small(tf.train.adam(0.02)),
+      data: () => data(regression),
+      callbacks: (model) => [
+        new tfl.CustomCallback({
+          onBatchEnd: async (b) => {
+            if (b !== 2) return;
+            const scaled = tf.tidy(() => model.getWeights().map((w) => tf.mul(w, 0.9)));
+            model.setWeights(scaled);
+            tf.dispose(scaled);
+          },
+        }),
+      ],
+    };
+    await both(backend, c);
   });
 
   it("Adam's learningRate field changed at onEpochBegin: stock results", async () => {
