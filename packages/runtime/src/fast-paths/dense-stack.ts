@@ -467,7 +467,8 @@ export class DenseStackTrainer {
           if (grad) g[i] = gq;
           dq += gq * y;
         } else if (grad) {
-          g[i] = loss === 'mse' ? f32(f32(2 / k) * d) * dy : (dy / k) * Math.sign(d);
+          // |d|' as tfjs's Abs gradient takes it, step(d, −1): −1 at 0
+          g[i] = loss === 'mse' ? f32(f32(2 / k) * d) * dy : (dy / k) * (d > 0 ? 1 : -1);
         }
       }
       if (loss === 'cce' && grad) {
