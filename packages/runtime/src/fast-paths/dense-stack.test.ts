@@ -331,6 +331,24 @@ const PARITY: Array<[string, Case]> = [
     },
   ],
   [
+    "meanAbsoluteError where predictions equal targets (zero weights, zero targets): |d|' = −1 at 0 as tfjs, SGD",
+    {
+      model: () =>
+        sequential(
+          [tfl.layers.dense({ inputShape: [3], units: 2, kernelInitializer: 'zeros' })],
+          tf.train.sgd(0.1),
+          'meanAbsoluteError',
+          ['mse'],
+        ),
+      data: () => {
+        const d = data(regression);
+        const zero = (t: tf.Tensor) => tf.tidy(() => tf.mul(t, tf.cast(tf.greater(t, 0), 'float32')));
+        return { x: d.x, y: zero(d.y), val: d.val };
+      },
+      warmUp: false,
+    },
+  ],
+  [
     'three sigmoid outputs with binaryCrossentropy + accuracy, Adamax',
     {
       model: () =>
