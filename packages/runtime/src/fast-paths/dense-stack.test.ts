@@ -351,6 +351,23 @@ const PARITY: Array<[string, Case]> = [
     },
   ],
   [
+    'a softmax hidden layer, GaussianNoise(0.05) after the output layer, MSE, Adam',
+    {
+      model: () =>
+        sequential(
+          [
+            tfl.layers.dense({ inputShape: [3], units: 6, activation: 'softmax' }),
+            tfl.layers.dense({ units: 2 }),
+            tfl.layers.gaussianNoise({ stddev: 0.05 }),
+          ],
+          tf.train.adam(0.05),
+          'meanSquaredError',
+          ['mae'],
+        ),
+      data: () => data(regression),
+    },
+  ],
+  [
     'three sigmoid outputs with binaryCrossentropy + accuracy, Adamax',
     {
       model: () =>
@@ -429,7 +446,7 @@ async function traceCallbacks(backend: string, fastPaths: boolean) {
     epochs: 3,
     batchSize: 16,
     validationData: val,
-    verbose: 0,
+    // verbose left at its default (1): the trainer runs as long as no progress callback is registered
     callbacks: [custom, new Params()],
   });
   const out = {
@@ -629,6 +646,13 @@ describe.each(['cpu', 'wasm'])('the small-model trainer on %s, as stock tfjs-lay
       expect(relErr([fast.values[i] as number], [v]), `value ${i}`).toBeLessThan(TOL);
     });
     expect(fast.params).toEqual(stock.params);
+    expect(fast.params).toMatchObject({
+      epochs: 3,
+      samples: 40,
+      batchSize: 16,
+      verbose: 1,
+      doValidation: true,
+    });
     expect(fast.params.metrics).toEqual(['loss', 'acc', 'val_loss', 'val_acc']);
     expect(fast.epoch).toEqual(stock.epoch);
     expect(Object.keys(fast.history)).toEqual(Object.keys(stock.history));
