@@ -57,6 +57,7 @@ function data(target: (x: tf.Tensor) => tf.Tensor, n = 40, v = 24): Data {
 
 type Layer = tfl.layers.Layer;
 
+/** A compiled Sequential model of `layers`. */
 function sequential(
   layers: Layer[],
   optimizer: tf.Optimizer,
@@ -96,8 +97,9 @@ const weightsOf = (m: tfl.LayersModel) =>
   m.layers.flatMap((l) => l.getWeights().map((w) => w.dataSync().slice() as Float32Array));
 
 /**
- * A seeded warm-up epoch (it creates the optimizer's slots, which are state, not leaks), then the measured
- * fit: 4 epochs of batch 8 with the case's validation data unless the case says otherwise.
+ * A seeded warm-up epoch unless the case says not (it creates the optimizer's slots, which are state, not
+ * leaks), then the measured fit: 4 epochs of batch 8 with the case's validation data unless the case says
+ * otherwise.
  */
 async function run(backend: string, fastPaths: boolean, c: Case): Promise<Run> {
   await initRuntime({ backend, fastPaths, verbose: false, seed: 7 });
