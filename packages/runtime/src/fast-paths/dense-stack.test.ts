@@ -195,6 +195,20 @@ const penalised = (optimizer: tf.Optimizer) =>
     ['mse', 'mae'],
   );
 
+/** BatchNormalization (frozen) → relu → BatchNormalization → linear; MSE + mae. */
+const withBatchNorm = (optimizer: tf.Optimizer) =>
+  sequential(
+    [
+      tfl.layers.batchNormalization({ inputShape: [3], trainable: false }),
+      tfl.layers.dense({ units: 8, activation: 'relu' }),
+      tfl.layers.batchNormalization({ momentum: 0.9 }),
+      tfl.layers.dense({ units: 2 }),
+    ],
+    optimizer,
+    'meanSquaredError',
+    ['mae'],
+  );
+
 /** tanh → linear, MSE + mae. */
 const small = (optimizer: tf.Optimizer, units = 2) =>
   sequential(
@@ -370,6 +384,13 @@ const PARITY: Array<[string, Case]> = [
     },
   ],
   [
+    'BatchNormalization between Dense layers (and a frozen one after the input), Adam',
+    {
+      model: () => withBatchNorm(tf.train.adam(0.02)),
+      data: () => data(regression),
+    },
+  ],
+  [
     'three sigmoid outputs with binaryCrossentropy + accuracy, Adamax',
     {
       model: () =>
@@ -506,14 +527,14 @@ const FALLBACKS: Array<[string, string, Case]> = [
     },
   ],
   [
-    'a BatchNormalization layer',
-    'layer BatchNormalization',
+    'a LayerNormalization layer',
+    'layer LayerNormalization',
     {
       model: () =>
         sequential(
           [
             tfl.layers.dense({ inputShape: [3], units: 8, activation: 'relu' }),
-            tfl.layers.batchNormalization(),
+            tfl.layers.layerNormalization(),
             tfl.layers.dense({ units: 2 }),
           ],
           tf.train.adam(0.01),
@@ -751,17 +772,26 @@ describe.each(['cpu', 'wasm'])('the small-model trainer on %s, as stock tfjs-lay
     });
   });
 
-  it('clones and reshapes of weights, slots and scalars taken before fit keep their values (copy on write)', async () => {
+  it('clones and reshapes of weights, moving statistics, slots and scalars taken before fit keep their values (copy on write)', async () => {
     await initRuntime({ backend, verbose: false, seed: 7 });
     const { x, y } = data(regression, 40, 0);
-    const model = small(tf.train.adam(0.02));
+    // BatchNormalization's moving statistics are written in place too
+    const model = withBatchNorm(tf.train.adam(0.02));
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
     const optimizer = model.optimizer as unknown as {
       accBeta1: tf.Variable;
       getWeights(): Promise<Array<{ tensor: tf.Tensor }>>;
     };
     const saved = await optimizer.getWeights();
-    const originals = [...model.getWeights(), ...saved.slice(1).map((w) => w.tensor), optimizer.accBeta1];
+    const state = [...saved.slice(1).map((w) => w.tensor), optimizer.accBeta1];
+    // every weight (the frozen BatchNormalization's too), the optimizer's slots and a beta power
+    const originals = [...model.getWeights(), ...state];
+    // what the fit must change: the trained weights, the second BatchNormalization's moving statistics, the state
+    const trained = [
+      ...model.trainableWeights.map((w) => w.read()),
+      ...(model.layers[2] as Layer).nonTrainableWeights.map((w) => w.read()),
+      ...state,
+    ];
     // tf.clone shares the buffer on cpu (wasm copies); tf.reshape shares it on both.
     const views = originals.flatMap((t) => [tf.clone(t), tf.reshape(t, [-1])]);
     const old = views.map((c) => c.dataSync().slice());
@@ -773,8 +803,11 @@ describe.each(['cpu', 'wasm'])('the small-model trainer on %s, as stock tfjs-lay
     views.forEach((v, i) => {
       expect(v.dataSync(), `view ${i}`).toEqual(old[i]);
     });
-    originals.forEach((t, i) => {
-      expect(relErr(t.dataSync(), old[2 * i] as Float32Array), `original ${i}`).toBeGreaterThan(0);
+    expect(trained).toHaveLength(6 + 2 + 12 + 1);
+    trained.forEach((t, j) => {
+      const i = originals.indexOf(t);
+      expect(i, `trained ${j}`).toBeGreaterThanOrEqual(0);
+      expect(relErr(t.dataSync(), old[2 * i] as Float32Array), `trained ${j}`).toBeGreaterThan(0);
     });
     tf.dispose([...views, saved[0]?.tensor as tf.Tensor, x, y]);
     const opt = model.optimizer;
