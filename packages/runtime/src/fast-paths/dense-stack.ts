@@ -147,6 +147,58 @@ function addPenaltyGrad(p: Penalty, w: Float32Array, g: Float32Array): void {
   }
 }
 
+/**
+ * Layers with at most this many outputs take their products as dot products over the inputs (the kernel
+ * transposed once per call), wider ones as row updates over the outputs: either way the innermost loop is
+ * the long one, which is what a JavaScript engine runs fast.
+ */
+const NARROW = 16;
+
+/** `wT[j, i] = w[i, j]`. */
+function transpose(w: Float32Array, wT: Float32Array, din: number, dout: number): void {
+  for (let i = 0; i < din; i++) for (let j = 0; j < dout; j++) wT[j * din + i] = w[i * dout + j] as number;
+}
+
+/** `acc[0..n) += a[ai..] · w[wi..]` over four inputs at a time (the row update of the wide forms). */
+function axpyRows(
+  acc: Float64Array,
+  accAt: number,
+  x: Float32Array,
+  xAt: number,
+  xStride: number,
+  count: number,
+  w: Float32Array,
+  wAt: number,
+  wStride: number,
+  n: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v0 = x[xAt + i * xStride] as number;
+    const v1 = x[xAt + (i + 1) * xStride] as number;
+    const v2 = x[xAt + (i + 2) * xStride] as number;
+    const v3 = x[xAt + (i + 3) * xStride] as number;
+    if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+    const r0 = wAt + i * wStride;
+    const r1 = r0 + wStride;
+    const r2 = r1 + wStride;
+    const r3 = r2 + wStride;
+    for (let j = 0; j < n; j++)
+      acc[accAt + j] =
+        (acc[accAt + j] as number) +
+        (v0 * (w[r0 + j] as number) +
+          v1 * (w[r1 + j] as number) +
+          v2 * (w[r2 + j] as number) +
+          v3 * (w[r3 + j] as number));
+  }
+  for (; i < count; i++) {
+    const v = x[xAt + i * xStride] as number;
+    if (v === 0) continue;
+    const r0 = wAt + i * wStride;
+    for (let j = 0; j < n; j++) acc[accAt + j] = (acc[accAt + j] as number) + v * (w[r0 + j] as number);
+  }
+}
+
 /** `out[r, j] = Σ_i a[r, i] · w[i, j]` (+ bias, rounded to float32 before it as tfjs's fused matmul does). */
 function matmulBias(
   a: Float32Array,
@@ -157,26 +209,37 @@ function matmulBias(
   din: number,
   dout: number,
   acc: Float64Array,
+  wT: Float32Array,
 ): void {
-  if (dout === 1) {
-    const b0 = bias ? (bias[0] as number) : 0;
+  if (dout <= NARROW) {
+    transpose(w, wT, din, dout);
     for (let r = 0; r < rows; r++) {
-      let s = 0;
       const base = r * din;
-      for (let i = 0; i < din; i++) s += (a[base + i] as number) * (w[i] as number);
-      out[r] = bias ? f32(s) + b0 : s;
+      for (let j = 0; j < dout; j++) {
+        const t = j * din;
+        let s = 0;
+        for (let i = 0; i < din; i++) s += (a[base + i] as number) * (wT[t + i] as number);
+        out[r * dout + j] = bias ? f32(s) + (bias[j] as number) : s;
+      }
+    }
+    return;
+  }
+  if (din <= 2) {
+    // one or two inputs (points in the plane): one pass per row, no accumulator
+    for (let r = 0; r < rows; r++) {
+      const a0 = a[r * din] as number;
+      const a1 = din === 2 ? (a[r * din + 1] as number) : 0;
+      const o = r * dout;
+      for (let j = 0; j < dout; j++) {
+        const s = a0 * (w[j] as number) + (din === 2 ? a1 * (w[dout + j] as number) : 0);
+        out[o + j] = bias ? f32(s) + (bias[j] as number) : s;
+      }
     }
     return;
   }
   for (let r = 0; r < rows; r++) {
     acc.fill(0, 0, dout);
-    const base = r * din;
-    for (let i = 0; i < din; i++) {
-      const v = a[base + i] as number;
-      if (v === 0) continue;
-      const row = i * dout;
-      for (let j = 0; j < dout; j++) acc[j] = (acc[j] as number) + v * (w[row + j] as number);
-    }
+    axpyRows(acc, 0, a, r * din, 1, din, w, 0, dout, dout);
     const o = r * dout;
     if (bias) for (let j = 0; j < dout; j++) out[o + j] = f32(acc[j] as number) + (bias[j] as number);
     else for (let j = 0; j < dout; j++) out[o + j] = acc[j] as number;
@@ -193,26 +256,16 @@ function kernelGrad(
   dout: number,
   acc: Float64Array,
 ): void {
-  acc.fill(0, 0, din * dout);
-  if (dout === 1) {
-    for (let r = 0; r < rows; r++) {
-      const gr = g[r] as number;
-      if (gr === 0) continue;
-      const base = r * din;
-      for (let i = 0; i < din; i++) acc[i] = (acc[i] as number) + (a[base + i] as number) * gr;
-    }
-  } else {
-    for (let r = 0; r < rows; r++) {
-      const go = r * dout;
-      const base = r * din;
-      for (let i = 0; i < din; i++) {
-        const v = a[base + i] as number;
-        if (v === 0) continue;
-        const row = i * dout;
-        for (let j = 0; j < dout; j++) acc[row + j] = (acc[row + j] as number) + v * (g[go + j] as number);
-      }
-    }
+  if (dout <= NARROW) {
+    // gwT[j, i] = Σ_r g[r, j] · a[r, i]: row updates over the inputs, four samples at a time
+    acc.fill(0, 0, din * dout);
+    for (let j = 0; j < dout; j++) axpyRows(acc, j * din, g, j, dout, rows, a, 0, din, din);
+    for (let i = 0; i < din; i++)
+      for (let j = 0; j < dout; j++) gw[i * dout + j] = acc[j * din + i] as number;
+    return;
   }
+  acc.fill(0, 0, din * dout);
+  for (let i = 0; i < din; i++) axpyRows(acc, i * dout, a, i, din, rows, g, 0, dout, dout);
   for (let i = 0; i < din * dout; i++) gw[i] = acc[i] as number;
 }
 
@@ -224,12 +277,17 @@ function inputGrad(
   rows: number,
   din: number,
   dout: number,
+  acc: Float64Array,
+  wT: Float32Array,
 ): void {
-  if (dout === 1) {
+  if (dout <= NARROW) {
+    // row r is Σ_j g[r, j] · wT[j, :]: row updates over the inputs
+    transpose(w, wT, din, dout);
     for (let r = 0; r < rows; r++) {
-      const gr = g[r] as number;
+      acc.fill(0, 0, din);
+      axpyRows(acc, 0, g, r * dout, 1, dout, wT, 0, din, din);
       const base = r * din;
-      for (let i = 0; i < din; i++) gIn[base + i] = gr * (w[i] as number);
+      for (let i = 0; i < din; i++) gIn[base + i] = acc[i] as number;
     }
     return;
   }
@@ -255,6 +313,8 @@ export class DenseStackTrainer {
   private readonly grads: Float32Array[] = [];
   private readonly weightGrads: Float32Array[];
   private readonly acc: Float64Array;
+  /** A transposed kernel (the narrow layers' products). */
+  private readonly wT: Float32Array;
   private readonly noise: (Float32Array | null)[];
   /** Per BatchNormalization step: the batch mean and 1/√(variance + ε) of the last training forward pass. */
   private readonly bnMean: Float64Array[];
@@ -279,7 +339,9 @@ export class DenseStackTrainer {
       this.grads.push(new Float32Array(this.rows * w));
     }
     this.weightGrads = plan.trainable.map((v) => new Float32Array(v.size));
-    this.acc = new Float64Array(Math.max(...this.dense.map((d) => d.din * d.dout), ...this.widths));
+    const largest = Math.max(...this.dense.map((d) => d.din * d.dout), ...this.widths);
+    this.acc = new Float64Array(largest);
+    this.wT = new Float32Array(largest);
     this.noise = plan.steps.map(() => null);
     this.bnMean = plan.steps.map((st) => new Float64Array(st.kind === 'batchnorm' ? st.width : 0));
     this.bnInv = plan.steps.map((st) => new Float64Array(st.kind === 'batchnorm' ? st.width : 0));
@@ -320,7 +382,7 @@ export class DenseStackTrainer {
         continue;
       }
       const bias = s.bias ? this.mem.view(s.bias) : null;
-      matmulBias(a, this.mem.view(s.kernel), bias, out, b, s.din, s.dout, this.acc);
+      matmulBias(a, this.mem.view(s.kernel), bias, out, b, s.din, s.dout, this.acc, this.wT);
       activate(s.activation, out, b * s.dout, s.dout);
     }
   }
@@ -532,7 +594,7 @@ export class DenseStackTrainer {
         for (let j = 0; j < dout; j++) gb[j] = acc[j] as number;
         if (s.biasPenalty) addPenaltyGrad(s.biasPenalty, this.mem.view(s.bias), gb);
       }
-      if (l > 0) inputGrad(gOut, w, gIn, b, din, dout);
+      if (l > 0) inputGrad(gOut, w, gIn, b, din, dout, acc, this.wT);
     }
   }
 

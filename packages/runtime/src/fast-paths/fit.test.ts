@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
 import { relErr } from '../kernels/fixtures/test-utils';
 import { setSeed } from '../seed';
-import { fitFastPathsApplied, setDenseStackTrainer } from './fit';
+import { fitFastPathsApplied, lastFitPath, setDenseStackTrainer } from './fit';
 
 // Both backends are started once; each test switches between them and between stock and fast fits.
 beforeAll(async () => {
@@ -166,6 +166,24 @@ describe('the fastPaths option', () => {
     expect(on.fastPaths).toBe(true);
     expect(on.summary).not.toContain('fast paths');
     expect(fitFastPathsApplied()).toBe(true);
+  });
+
+  it('lastFitPath names the path of the last fit, and nothing while the fast paths are off', async () => {
+    await initRuntime({ backend: 'cpu', verbose: false });
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 1 })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
+    expect(lastFitPath(model)).toBeUndefined();
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(lastFitPath(model)).toBe('dense-stack');
+    await initRuntime({ backend: 'cpu', fastPaths: false, verbose: false });
+    expect(lastFitPath(model)).toBeUndefined();
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(lastFitPath(model)).toBeUndefined();
+    await initRuntime({ backend: 'cpu', verbose: false });
+    expect(lastFitPath(model)).toBeUndefined();
+    model.dispose();
+    tf.dispose([x, y]);
   });
 
   it('rejects a non-boolean with the fix', async () => {

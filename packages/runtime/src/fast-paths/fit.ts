@@ -33,14 +33,13 @@ interface FitPatch {
   known: KnownFunctions;
 }
 
-/** How the last `fit` on each model trained: `'dense-stack'` (in JavaScript) or why it kept the stock loop. */
-const paths = new WeakMap<object, string>();
-
 const state = () =>
   globalState('runtime.fit-fast-path', () => ({
     patch: null as FitPatch | null,
     denseStack: true,
     maxMacs: DENSE_STACK_MAX_MACS,
+    /** How the last `fit` on each model trained: `'dense-stack'` (in JavaScript) or why it kept tfjs's loop. */
+    paths: new WeakMap<object, string>(),
   }));
 
 /**
@@ -112,14 +111,14 @@ function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Pr
   else if (!Array.isArray(ins) || !Array.isArray(outLabels) || !Array.isArray(callbackMetrics))
     plan = 'arguments';
   else plan = denseStackPlan(model, p.known, ins, (batchSize as number | undefined) ?? 32, state().maxMacs);
-  paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
+  state().paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
   if (typeof plan === 'string') return null;
   const doValidation = valF != null && valIns != null;
   if (
     doValidation &&
     (!Array.isArray(valIns) || denseStackValidation(valIns as unknown[], ins as tf.Tensor[]) !== null)
   ) {
-    paths.set(model, 'validation data shape');
+    state().paths.set(model, 'validation data shape');
     return null;
   }
   return denseStackFitLoop(p.layers, model, plan, {
@@ -150,8 +149,14 @@ function denseStackValidation(valIns: unknown[], ins: tf.Tensor[]): string | nul
   return vx?.shape[0] === vy?.shape[0] ? null : 'validation data';
 }
 
-/** How the model's last `fit` trained: `'dense-stack'`, or the reason it took tfjs's own loop (undefined before any fit). */
+/**
+ * How the model's last `fit` trained: `'dense-stack'` when betterdl's small-model trainer ran it, else the
+ * reason it ran in tfjs-layers' own loop (`'layer Dropout'`, `'backend webgl'`, …). Undefined before the
+ * model's first `fit` with the fast paths on, and for every model while they are off.
+ */
 export function lastFitPath(model: object): string | undefined {
+  const { paths, patch } = state();
+  if (!patch) return undefined;
   // A Sequential model fits through the LayersModel it wraps.
   const inner = (model as { model?: unknown }).model;
   return paths.get(model) ?? (typeof inner === 'object' && inner !== null ? paths.get(inner) : undefined);
@@ -236,6 +241,7 @@ export function removeFitFastPaths(): void {
   const s = state();
   if (s.patch) s.patch.proto.fitLoop = s.patch.original;
   s.patch = null;
+  s.paths = new WeakMap();
   unregisterBinaryCrossentropyKernels();
 }
 
