@@ -211,28 +211,32 @@ export class ModelCheckpoint extends tfl.Callback {
       batch === undefined
         ? { ...logs, epoch: epoch + 1 }
         : { ...metrics, epoch: epoch + 1, batch: batch + 1 };
-    const path = fillTemplate(this.parts, values);
+    // The path is filled only for a save: most epochs of a saveBestOnly run save nothing.
+    const pathOf = () => fillTemplate(this.parts, values);
     const prefix = `Epoch ${epoch + 1}: `;
+    let path: string | undefined;
     if (this.saveBestOnly) {
       const current = readMonitor(logs, this.monitor);
       if (current === undefined) {
         console.warn(`${missingMonitorMessage('modelCheckpoint', this.monitor, logs)} Saving anyway.`);
       } else {
         // Keras's wording and number text: `improved from None to 0.12346`.
-        const best = this.best === undefined ? 'None' : formatPython('.5f', this.best);
+        const best = () => (this.best === undefined ? 'None' : formatPython('.5f', this.best));
         if (isImprovement(current, this.best, this.mode, 0)) {
           if (this.verbose > 0) {
+            path = pathOf();
             console.log(
-              `${prefix}${this.monitor} improved from ${best} to ${formatPython('.5f', current)}, saving model to ${path}`,
+              `${prefix}${this.monitor} improved from ${best()} to ${formatPython('.5f', current)}, saving model to ${path}`,
             );
           }
           this.best = current;
         } else {
-          if (this.verbose > 0) console.log(`${prefix}${this.monitor} did not improve from ${best}`);
+          if (this.verbose > 0) console.log(`${prefix}${this.monitor} did not improve from ${best()}`);
           return;
         }
       }
-    } else if (this.verbose > 0) console.log(`${prefix}saving model to ${path}`);
+    } else if (this.verbose > 0) console.log(`${prefix}saving model to ${(path = pathOf())}`);
+    path ??= pathOf();
     await saveModel(model, this.resolve(path), this.saveWeightsOnly);
     this.saved.push(path);
     if (this.verbose > 0) console.log(`${prefix}finished saving model to ${path}`);

@@ -434,7 +434,29 @@ export function pyStr(value: PyValue): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return value;
+  if (typeof value === 'number') return reprFloat(value);
   return formatPython('', value);
+}
+
+/**
+ * Python's `repr(float)` (what `str` and an empty format spec give): the shortest digits that read back as
+ * the value, in fixed notation when the decimal exponent is in [-4, 16), else as `d.ddde±XX`; integral values
+ * keep `.0`. The same text as `formatPython('', x)`, without parsing a spec (the CSV logger and progress bar
+ * call it for every value of every epoch).
+ */
+function reprFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const { digits, decpt } = shortestDigits(Math.abs(x));
+  if (decpt > -4 && decpt <= 16) {
+    if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
+    if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
+    return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+  }
+  const e = decpt - 1;
+  const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 /** Python's `repr()` of a value: like {@link pyStr}, but strings quoted and escaped. */

@@ -226,16 +226,37 @@ interface ModelState {
   stopTraining: boolean;
 }
 
-type CallbackListLike = {
+type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
+type CallbackLike = Record<Hook, (...args: unknown[]) => Promise<void>> & {
   setParams(p: Record<string, unknown>): void;
   setModel(m: unknown): void;
-  onTrainBegin(logs?: unknown): Promise<void>;
-  onTrainEnd(logs?: unknown): Promise<void>;
-  onEpochBegin(e: number, logs?: unknown): Promise<void>;
-  onEpochEnd(e: number, logs?: unknown): Promise<void>;
-  onBatchBegin(b: number, logs?: unknown): Promise<void>;
-  onBatchEnd(b: number, logs?: unknown): Promise<void>;
 };
+
+/**
+ * The callbacks' hooks as tfjs's `CallbackList` runs them — each callback in order, each awaited before the
+ * next — in native async code (tfjs-layers' down-compiled generators cost more per epoch than a small model's
+ * training step), skipping the hooks a callback inherits from tfjs's base class, which do nothing.
+ */
+function callbackHooks(
+  layers: typeof tfl,
+  callbacks: CallbackLike[],
+): Record<Hook, (...args: unknown[]) => Promise<void>> {
+  const base = Object.getPrototypeOf(layers.Callback.prototype) as Partial<Record<Hook, unknown>>;
+  const hook = (name: Hook) => {
+    const active = callbacks.filter((cb) => cb[name] !== base[name]);
+    return async (...args: unknown[]) => {
+      for (const cb of active) await cb[name](...args);
+    };
+  };
+  return {
+    onTrainBegin: hook('onTrainBegin'),
+    onTrainEnd: hook('onTrainEnd'),
+    onEpochBegin: hook('onEpochBegin'),
+    onEpochEnd: hook('onEpochEnd'),
+    onBatchBegin: hook('onBatchBegin'),
+    onBatchEnd: hook('onBatchEnd'),
+  };
+}
 
 /**
  * Trains `model` with `plan` for the epochs `fit` asked for, as tfjs-layers' `fitLoop` would: callbacks
@@ -257,11 +278,8 @@ export async function denseStackFitLoop(
   const n = x.shape[0] as number;
   const [vx, vy] = a.doValidation && a.valIns ? (a.valIns as [tf.Tensor, tf.Tensor]) : [null, null];
   const history = new layers.History();
-  const list = new layers.CallbackList([
-    ...(a.callbacks as tfl.CustomCallback[]),
-    history,
-  ]) as unknown as CallbackListLike;
-  list.setParams({
+  const callbacks = [...a.callbacks, history] as unknown as CallbackLike[];
+  const params = {
     epochs,
     initialEpoch,
     samples: n,
@@ -270,20 +288,23 @@ export async function denseStackFitLoop(
     verbose,
     doValidation: a.doValidation,
     metrics: a.callbackMetrics,
-  });
-  list.setModel(model);
+  };
+  // As CallbackList's setParams and setModel: every callback gets the one params object, then the model.
+  for (const cb of callbacks) cb.setParams(params);
+  for (const cb of callbacks) cb.setModel(model);
+  const list = callbackHooks(layers, callbacks);
   const state = model as unknown as ModelState;
   state.history = history;
   const mem = new HostMemory(tf.getBackend() as 'cpu' | 'wasm');
   // Scratch rows: a training batch, or up to 1024 validation samples at a time.
   const rows = Math.max(Math.min(batchSize, n), Math.min(vx ? (vx.shape[0] as number) : 0, 1024), 1);
   const trainer = new DenseStackTrainer(plan, mem, rows);
-  await list.onTrainBegin();
+  await list.onTrainBegin({});
   state.stopTraining = false;
   const index = Array.from({ length: n }, (_, i) => i);
   const numBatches = Math.ceil(n / batchSize);
   for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
-    await list.onEpochBegin(epoch);
+    await list.onEpochBegin(epoch, {});
     const epochLogs: Record<string, number> = {};
     if (shuffle) tf.util.shuffle(index);
     const totals = a.outLabels.map(() => 0);
@@ -317,6 +338,6 @@ export async function denseStackFitLoop(
     await list.onEpochEnd(epoch, epochLogs);
     if (state.stopTraining) break;
   }
-  await list.onTrainEnd();
+  await list.onTrainEnd({});
   return history;
 }
