@@ -454,6 +454,14 @@ export class HostMemory {
     this.b = b as HostBackendLike;
   }
 
+  /**
+   * Whether this backend holds the tensor's buffer (a tensor made before a switch of backend lives on the old
+   * one until tfjs moves it, which only its own kernels do).
+   */
+  holds(t: TensorInfo): boolean {
+    return this.b.refCount(t.dataId) > 0;
+  }
+
   /** The values of a float32 tensor, read in place (on wasm valid until the next allocation). */
   view(t: TensorInfo): Float32Array {
     if (this.backendName === 'wasm') return (this.b.typedArrayFromHeap as (t: TensorInfo) => Float32Array)(t);

@@ -201,7 +201,15 @@ export function denseStackPlan(
   }
   if (!trainable.every((v) => own.has(v))) return 'trainable weights outside the layers the trainer knows';
   if (!m.optimizer) return 'no optimizer';
-  const optimizer = hostOptimizerStep(m.optimizer, trainable);
+  // Tensors made before a switch of backend stay on the old one until a tfjs kernel moves them.
+  const mem = new HostMemory(backendName);
+  const planned: tf.Tensor[] = [x, y];
+  for (const s of steps) {
+    if (s.kind === 'dense') planned.push(s.kernel, ...(s.bias ? [s.bias] : []));
+    if (s.kind === 'batchnorm') planned.push(s.gamma, s.beta, s.movingMean, s.movingVariance);
+  }
+  if (!planned.every((t) => mem.holds(t))) return 'tensors on another backend';
+  const optimizer = hostOptimizerStep(m.optimizer, trainable, (t) => mem.holds(t));
   if (!optimizer) return `optimizer ${m.optimizer.getClassName()}`;
   return { steps, loss, metrics, trainable, optimizer, epsilon: tf.backend().epsilon() };
 }

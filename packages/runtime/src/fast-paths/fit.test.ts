@@ -186,6 +186,22 @@ describe('the fastPaths option', () => {
     tf.dispose([x, y]);
   });
 
+  it("a model or data made before a switch of backend trains in tfjs's loop, which moves them", async () => {
+    await initRuntime({ backend: 'cpu', verbose: false, seed: 2 });
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 1 })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
+    await initRuntime({ backend: 'wasm', verbose: false });
+    const h = await model.fit(x, y, { epochs: 2, validationData: [x, y], verbose: 0 });
+    expect(lastFitPath(model)).toBe('tensors on another backend');
+    expect(h.history.loss?.every(Number.isFinite)).toBe(true);
+    // tfjs moved them: the next fit runs in the trainer
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(lastFitPath(model)).toBe('dense-stack');
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
   it('rejects a non-boolean with the fix', async () => {
     const err = await initRuntime({ backend: 'cpu', fastPaths: 'no' as unknown as boolean }).catch((e) => e);
     expect(err.code).toBe('INVALID_ARGUMENT');

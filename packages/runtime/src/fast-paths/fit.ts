@@ -2,7 +2,12 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { globalState } from '../global-state';
-import { checkCompiledModel, checkLayersModelClass, type LayersModelInternals } from '../tfjs-internals';
+import {
+  checkCompiledModel,
+  checkLayersModelClass,
+  HostMemory,
+  type LayersModelInternals,
+} from '../tfjs-internals';
 import {
   fusedBinaryCrossentropy,
   fusedKernelsActive,
@@ -114,11 +119,13 @@ function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Pr
   state().paths.set(model, typeof plan === 'string' ? plan : 'dense-stack');
   if (typeof plan === 'string') return null;
   const doValidation = valF != null && valIns != null;
-  if (
-    doValidation &&
-    (!Array.isArray(valIns) || denseStackValidation(valIns as unknown[], ins as tf.Tensor[]) !== null)
-  ) {
-    state().paths.set(model, 'validation data shape');
+  const why = !doValidation
+    ? null
+    : Array.isArray(valIns)
+      ? denseStackValidation(valIns as unknown[], ins as tf.Tensor[])
+      : 'validation data';
+  if (why) {
+    state().paths.set(model, why);
     return null;
   }
   return denseStackFitLoop(p.layers, model, plan, {
@@ -139,12 +146,14 @@ function denseStackFit(p: FitPatch, model: tfl.LayersModel, args: unknown[]): Pr
 /** Null when the validation tensors have the training data's dtype and widths, else what differs. */
 function denseStackValidation(valIns: unknown[], ins: tf.Tensor[]): string | null {
   const [vx, vy] = valIns as [tf.Tensor | undefined, tf.Tensor | undefined];
+  const mem = new HostMemory(tf.getBackend() as 'cpu' | 'wasm');
   for (const [v, t] of [
     [vx, ins[0]],
     [vy, ins[1]],
   ] as const) {
     if (!(v instanceof tf.Tensor) || v.dtype !== 'float32' || v.rank !== 2 || v.shape[1] !== t?.shape[1])
       return 'validation data';
+    if (!mem.holds(v)) return 'tensors on another backend';
   }
   return vx?.shape[0] === vy?.shape[0] ? null : 'validation data';
 }

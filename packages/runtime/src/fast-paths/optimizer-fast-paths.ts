@@ -218,11 +218,16 @@ export interface HostOptimizerStep {
 
 /**
  * The in-place step of optimizer `o` over `variables` (in the order tfjs's `minimize` passes them), or null
- * when `o` is not one of the fused optimizers or its existing slots do not fit these variables. The step does
+ * when `o` is not one of the fused optimizers or its existing slots do not fit these variables (or, per `holds`,
+ * live on another backend). The step does
  * what the fused kernels do (the same float32 loops, so the same bits as stock on cpu), keeps the slots'
  * names, order and layout, updates the scalar variables and counts the iteration.
  */
-export function hostOptimizerStep(o: tf.Optimizer, variables: tf.Variable[]): HostOptimizerStep | null {
+export function hostOptimizerStep(
+  o: tf.Optimizer,
+  variables: tf.Variable[],
+  holds: (t: tf.Tensor) => boolean = () => true,
+): HostOptimizerStep | null {
   const name = (Object.keys(FUSED_KERNELS) as FusedOptimizerName[]).find(
     (n) => o instanceof (optimizerClasses()[n] as unknown as new () => object) && o.getClassName() === n,
   );
@@ -233,11 +238,16 @@ export function hostOptimizerStep(o: tf.Optimizer, variables: tf.Variable[]): Ho
     if (v.dtype !== 'float32') return null;
     for (const field of fields) {
       const slot = optimizerField<OptimizerSlotLike[]>(o, field)[i];
-      if (slot && (slot.variable.isDisposed || !sameShape(slot.variable.shape, v.shape))) return null;
+      if (
+        slot &&
+        (slot.variable.isDisposed || !sameShape(slot.variable.shape, v.shape) || !holds(slot.variable))
+      )
+        return null;
     }
   }
   const loop = HOST_LOOPS[name];
   const scalarFields: readonly string[] = OPTIMIZER_FIELDS[name].tensors;
+  if (!scalarFields.every((f) => holds(optimizerField<tf.Tensor>(o, f)))) return null;
   const nextCount = nextScalarCount(name);
   return {
     name,
