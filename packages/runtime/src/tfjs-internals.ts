@@ -10,7 +10,11 @@
  *   `registeredVariables` table they look variables up in, as tfjs's own `applyGradients` does;
  * - tfjs-layers' `LayersModel.prototype.fitLoop` and `testLoop`, the compiled model's `lossFunctions` and
  *   `metricsTensors`, the `L1L2` regularizer's `apply`, and the engine's `clone` (the fit fast paths, see
- *   `fast-paths/`).
+ *   `fast-paths/`);
+ * - for the small-model trainer: the cpu backend's buffer table (`data.get(dataId).values`), the wasm heap
+ *   (`typedArrayFromHeap`) and both backends' `refCount` (`HostMemory`), the layers' `getClassName()`,
+ *   `inboundNodes` and own fields (`layerInternals`: a layer of another shape leaves the model to tfjs's loop),
+ *   and the compiled model's `collectedTrainableWeights`.
  * betterdl supports tfjs ~4.22.0 (the peer range): these are the assumptions a new tfjs may break.
  */
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
