@@ -30,11 +30,31 @@ function logit(yc: number): number {
 }
 
 /**
+ * One element of tfjs-layers' `binaryCrossentropy` for prediction `p` and label `t`:
+ * `relu(z) − z·t + log1p(exp(−|z|))` with `z = log(y / (1 − y))`, `y` the prediction clipped to `[lo, hi]`.
+ * The fused kernel and the small-model trainer both take it from here.
+ */
+export function bceElement(p: number, t: number, lo: number, hi: number): number {
+  const z = logit(Math.min(Math.max(p, lo), hi));
+  return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/**
+ * `scale · ∂bceElement/∂p`: zero where the clip is active, with the stock op-by-op derivative's conventions at
+ * `z = 0` (relu' = 0, |z|' = 0).
+ */
+export function bceElementGrad(p: number, t: number, lo: number, hi: number, scale: number): number {
+  if (!(p >= lo && p <= hi)) return 0;
+  const z = logit(p);
+  const e = Math.exp(-Math.abs(z));
+  const dz = (z > 0 ? 1 : 0) - t - Math.sign(z) * (e / (1 + e));
+  return scale * dz * (1 / (p * (1 - p)));
+}
+
+/**
  * Forward: for `yTrue`, `yPred` of the same shape `[..., k]`, the per-sample mean over the last axis of
- * - the loss `relu(z) - z·t + log1p(exp(-|z|))` with `z = log(y / (1 - y))`, `y` clipped to `[ε, 1 - ε]`
- *   (the formula of tfjs-layers' `binaryCrossentropy`), and
- * - the hit `t == (y > 0.5)` (tfjs-layers' `binaryAccuracy`),
- * computed in float64 and rounded once to float32.
+ * {@link bceElement} and of the hit `t == (y > 0.5)` (tfjs-layers' `binaryAccuracy`), computed in float64 and
+ * rounded once to float32.
  */
 const forward: KernelFunc = ({ inputs, backend }) => {
   const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
@@ -50,8 +70,7 @@ const forward: KernelFunc = ({ inputs, backend }) => {
     for (let j = 0; j < k; j++, i++) {
       const p = y[i] as number;
       const label = t[i] as number;
-      const z = logit(Math.min(Math.max(p, lo), hi));
-      l += Math.max(z, 0) - z * label + Math.log1p(Math.exp(-Math.abs(z)));
+      l += bceElement(p, label, lo, hi);
       if (label === (p > 0.5 ? 1 : 0)) h++;
     }
     loss[r] = l / k;
@@ -61,10 +80,7 @@ const forward: KernelFunc = ({ inputs, backend }) => {
   return [kernelOutput(backend, outShape, loss), kernelOutput(backend, outShape, hit)];
 };
 
-/**
- * Gradient of the per-sample loss with respect to `yPred`: `dy / k · d loss / dz · dz / dy`, zero where the
- * clip is active, with the stock op-by-op derivative's conventions at `z = 0` (relu' = 0, |z|' = 0).
- */
+/** Gradient of the per-sample loss with respect to `yPred`: {@link bceElementGrad} scaled by `dy / k`. */
 const backward: KernelFunc = ({ inputs, backend }) => {
   const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
   const read = (backend as { readSync(id: unknown): ArrayLike<number> }).readSync.bind(backend);
@@ -76,14 +92,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const out = new Float32Array(rows * k);
   for (let r = 0, i = 0; r < rows; r++) {
     const scale = (g[r] as number) / k;
-    for (let j = 0; j < k; j++, i++) {
-      const p = y[i] as number;
-      if (!(p >= lo && p <= hi)) continue;
-      const z = logit(p);
-      const e = Math.exp(-Math.abs(z));
-      const dz = (z > 0 ? 1 : 0) - (t[i] as number) - Math.sign(z) * (e / (1 + e));
-      out[i] = scale * dz * (1 / (p * (1 - p)));
-    }
+    for (let j = 0; j < k; j++, i++) out[i] = bceElementGrad(y[i] as number, t[i] as number, lo, hi, scale);
   }
   return kernelOutput(backend, yPred.shape, out);
 };

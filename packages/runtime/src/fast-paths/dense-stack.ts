@@ -15,7 +15,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { HostMemory } from '../tfjs-internals';
+import { bceElement, bceElementGrad } from './binary-crossentropy';
 import type { HostOptimizerStep } from './optimizer-fast-paths';
+import { l1l2Grad, l1l2Penalty } from './regularizer';
 
 const f32 = Math.fround;
 
@@ -128,23 +130,12 @@ function activationGrad(act: Activation, y: Float32Array, g: Float32Array, n: nu
 
 /** The penalty's value, as the fused L1/L2 kernel sums it. */
 function penaltyValue(p: Penalty, w: Float32Array): number {
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i] as number;
-    if (p.l1 !== 0) s1 += f32(p.l1 * Math.abs(v));
-    if (p.l2 !== 0) s2 += f32(p.l2 * f32(v * v));
-  }
-  return f32(f32(s1) + f32(s2));
+  return f32(l1l2Penalty(w, p.l1, p.l2));
 }
 
-/** `g ← g + ∂penalty/∂w`, tfjs's convention |w|' = −1 at 0. */
+/** `g ← g + ∂penalty/∂w`, as the fused L1/L2 kernel's gradient. */
 function addPenaltyGrad(p: Penalty, w: Float32Array, g: Float32Array): void {
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i] as number;
-    const d = (p.l1 !== 0 ? p.l1 * (v > 0 ? 1 : -1) : 0) + (p.l2 !== 0 ? 2 * p.l2 * v : 0);
-    g[i] = (g[i] as number) + f32(d);
-  }
+  for (let i = 0; i < w.length; i++) g[i] = (g[i] as number) + f32(l1l2Grad(w[i] as number, p.l1, p.l2, 1));
 }
 
 /**
@@ -511,15 +502,8 @@ export class DenseStackTrainer {
         ae += Math.abs(d);
         if (label === (y > 0.5 ? 1 : 0)) hit++;
         if (loss === 'bce') {
-          const yc = Math.min(Math.max(y, lo), hi);
-          const z = f32(Math.log(f32(yc / f32(1 - yc))));
-          const e = Math.exp(-Math.abs(z));
-          l += Math.max(z, 0) - z * label + Math.log1p(e);
-          if (grad)
-            g[i] =
-              y >= lo && y <= hi
-                ? ((dy / k) * ((z > 0 ? 1 : 0) - label - Math.sign(z) * (e / (1 + e)))) / (y * (1 - y))
-                : 0;
+          l += bceElement(y, label, lo, hi);
+          if (grad) g[i] = bceElementGrad(y, label, lo, hi, dy / k);
         } else if (loss === 'cce') {
           const q = f32(y / s);
           const qc = Math.min(Math.max(q, lo), hi);

@@ -14,10 +14,11 @@ type Attrs = { l1: number; l2: number };
 const read = (backend: unknown, t: TensorInfo) =>
   (backend as { readSync(id: unknown): ArrayLike<number> }).readSync(t.dataId);
 
-/** Each term is summed in float64 from the float32 products the stock ops form, then rounded once. */
-const forward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = read(backend, inputs.x as TensorInfo);
-  const { l1, l2 } = attrs as unknown as Attrs;
+/**
+ * The penalty `l1 · Σ|x| + l2 · Σx²` of `x`: each term summed in float64 from the float32 products the stock
+ * ops form, then rounded once. The fused kernel and the small-model trainer both take it from here.
+ */
+export function l1l2Penalty(x: ArrayLike<number>, l1: number, l2: number): number {
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < x.length; i++) {
@@ -25,7 +26,18 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
     if (l1 !== 0) s1 += Math.fround(l1 * Math.abs(v));
     if (l2 !== 0) s2 += Math.fround(l2 * Math.fround(v * v));
   }
-  return kernelOutput(backend, [], Float32Array.of(Math.fround(s1) + Math.fround(s2)));
+  return Math.fround(s1) + Math.fround(s2);
+}
+
+/** `dy · ∂penalty/∂v` for one element `v`, with tfjs's |v|' = −1 at 0. */
+export function l1l2Grad(v: number, l1: number, l2: number, dy: number): number {
+  return (l1 !== 0 ? dy * l1 * (v > 0 ? 1 : -1) : 0) + (l2 !== 0 ? 2 * dy * l2 * v : 0);
+}
+
+const forward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = read(backend, inputs.x as TensorInfo);
+  const { l1, l2 } = attrs as unknown as Attrs;
+  return kernelOutput(backend, [], Float32Array.of(l1l2Penalty(x, l1, l2)));
 };
 
 const backward: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -33,10 +45,7 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const dy = read(backend, inputs.dy as TensorInfo)[0] as number;
   const { l1, l2 } = attrs as unknown as Attrs;
   const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
-    out[i] = (l1 !== 0 ? dy * l1 * (v > 0 ? 1 : -1) : 0) + (l2 !== 0 ? 2 * dy * l2 * v : 0);
-  }
+  for (let i = 0; i < x.length; i++) out[i] = l1l2Grad(x[i] as number, l1, l2, dy);
   return kernelOutput(backend, (inputs.x as TensorInfo).shape, out);
 };
 
